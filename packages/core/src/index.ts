@@ -1,0 +1,17 @@
+export { tf, type Tensor } from './tf.js';
+export { ScoresdeError, check } from './errors.js';
+export { Rng } from './rng/rng.js';
+export * from './io/npy.js';
+export { writeFileAtomic } from './io/atomic.js';
+export * from './engine/backend.js';
+export * from './contracts/sde.js';
+export * from './contracts/score.js';
+export * from './contracts/sampler.js';
+export * from './contracts/operator.js';
+export * from './contracts/guidance.js';
+export * from './registry/registry.js';
+export * from './registry/registries.js';
+export * from './registry/params.js';
+export * from './plugin/api.js';
+export * from './plugin/loader.js';
+export * from './container.js';
