@@ -2,7 +2,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'out/**', '.devx/**', '.gl/**', 'coverage/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'out/**', '.devx/**', '.gl/**', 'coverage/**', '**/test/**/fixtures/**'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node }, ecmaVersion: 2022, sourceType: 'module' },
