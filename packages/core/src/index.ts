@@ -15,3 +15,5 @@ export * from './registry/params.js';
 export * from './plugin/api.js';
 export * from './plugin/loader.js';
 export * from './container.js';
+export * from './sde/index.js';
+export { registerSdes } from './builtins/sdes.js';
