@@ -1,0 +1,4 @@
+export { fft2c, ifft2c, fft2cMethodFor, type Fft2cMethod, type Fft2cOptions } from './fft2c.js';
+export { centeredDft1d, isPowerOfTwo, type CenteredDft1d } from './centeredDft1d.js';
+export { centeredDftMatrix, matmulFft2c } from './matmulFft2c.js';
+export { registerFftKernels, FFT2C_KERNEL } from './kernels.js';

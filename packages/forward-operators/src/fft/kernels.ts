@@ -1,0 +1,79 @@
+/**
+ * The custom tfjs kernel `ScoresdeFft2c` (attrs: { inverse: boolean }) for the 'cpu' and 'wasm'
+ * backends. It reads the input straight from the backend's host memory (cpu: `readSync`;
+ * wasm: a view of the wasm heap), runs `hostFft2c` and writes the result into a new tensor of
+ * the same backend — no round trip through the engine per op.
+ *
+ * Gradient: the kernel is the real-linear map R^{2N} → R^{2N} of a unitary complex map F (or F⁻¹).
+ * With complex data stored as (re, im) channel pairs, the transpose of that real map is the real
+ * form of the adjoint Fᴴ, and Fᴴ = F⁻¹ since F is unitary. So ∂L/∂x = F⁻¹(∂L/∂y) for the forward
+ * kernel and F(∂L/∂y) for the inverse one — the re/im channels are passed through unchanged.
+ */
+import { tf } from '@scoresde/core';
+import { hostFft2c } from './hostFft2c.js';
+
+export const FFT2C_KERNEL = 'ScoresdeFft2c';
+export const FFT2C_BACKENDS = ['cpu', 'wasm'] as const;
+
+interface CpuLike {
+  readSync(dataId: object): ArrayLike<number>;
+  makeTensorInfo(shape: number[], dtype: string, values: Float32Array): tf.TensorInfo;
+}
+interface WasmLike {
+  makeOutput(shape: number[], dtype: string): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+}
+
+function size(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+const cpuKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = inputs['x'] as tf.TensorInfo;
+  const be = backend as unknown as CpuLike;
+  const inverse = Boolean((attrs as { inverse?: boolean }).inverse);
+  const out = new Float32Array(size(x.shape));
+  hostFft2c(be.readSync(x.dataId), out, x.shape, inverse);
+  return be.makeTensorInfo(x.shape.slice(), 'float32', out);
+};
+
+const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = inputs['x'] as tf.TensorInfo;
+  const be = backend as unknown as WasmLike;
+  const inverse = Boolean((attrs as { inverse?: boolean }).inverse);
+  const outInfo = be.makeOutput(x.shape.slice(), 'float32');
+  // Views are taken after the allocation above, so a heap growth cannot detach them.
+  const src = be.typedArrayFromHeap(x);
+  const dst = be.typedArrayFromHeap(outInfo);
+  hostFft2c(src, dst, x.shape, inverse);
+  return outInfo;
+};
+
+let registered = false;
+
+/** Register the kernels (both backends) and the gradient once; later calls do nothing. */
+export function registerFftKernels(): void {
+  if (registered) return;
+  registered = true;
+  for (const backendName of FFT2C_BACKENDS) {
+    if (!tf.getKernel(FFT2C_KERNEL, backendName)) {
+      tf.registerKernel({ kernelName: FFT2C_KERNEL, backendName, kernelFunc: backendName === 'cpu' ? cpuKernel : wasmKernel });
+    }
+  }
+  if (!tf.getGradient(FFT2C_KERNEL)) {
+    tf.registerGradient({
+      kernelName: FFT2C_KERNEL,
+      inputsToSave: [],
+      gradFunc: (dy, _saved, attrs) => {
+        const inverse = Boolean((attrs as { inverse?: boolean }).inverse);
+        return { x: () => runFft2cKernel(dy as tf.Tensor, !inverse) };
+      },
+    });
+  }
+}
+
+/** Run the kernel on the active backend (which must be cpu or wasm). */
+export function runFft2cKernel(x: tf.Tensor, inverse: boolean): tf.Tensor {
+  registerFftKernels();
+  return tf.engine().runKernel(FFT2C_KERNEL, { x }, { inverse }) as tf.Tensor;
+}
