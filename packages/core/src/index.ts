@@ -17,3 +17,4 @@ export * from './plugin/loader.js';
 export * from './container.js';
 export * from './sde/index.js';
 export { registerSdes } from './builtins/sdes.js';
+export * from './linalg/symEig.js';
