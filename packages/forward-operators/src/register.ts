@@ -3,7 +3,10 @@
  * `src/<name>/register.ts`; add one line here per operator.
  */
 import type { Registries } from '@scoresde/core';
+import { registerMask } from './mask/register.js';
+import { registerGrayscale } from './grayscale/register.js';
 
 export function registerOperators(registries: Registries): void {
-  void registries;
+  registerMask(registries.operators);
+  registerGrayscale(registries.operators);
 }
