@@ -14,3 +14,6 @@ export { maskSchema, createMask, registerMask, type MaskParams } from './mask/re
 export { COLOR_Q, decoupleColor, coupleColor } from './grayscale/colorTransform.js';
 export { GrayscaleOperator } from './grayscale/grayscaleOperator.js';
 export { grayscaleSchema, registerGrayscale } from './grayscale/register.js';
+export { type ImageArray, valueRange } from './metrics/image.js';
+export { psnr, nmse, mse } from './metrics/psnr.js';
+export { ssim, ssimPlane, gaussianWeights, type SsimOptions } from './metrics/ssim.js';
