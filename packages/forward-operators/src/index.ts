@@ -17,3 +17,8 @@ export { grayscaleSchema, registerGrayscale } from './grayscale/register.js';
 export { type ImageArray, valueRange } from './metrics/image.js';
 export { psnr, nmse, mse } from './metrics/psnr.js';
 export { ssim, ssimPlane, gaussianWeights, type SsimOptions } from './metrics/ssim.js';
+export * from './radon/index.js';
+export { gradient2d, gradient2dAdjoint, GradientOperator } from './baselines/gradient.js';
+export { opNorm, type OpNormOptions } from './baselines/opNorm.js';
+export { adjointRecon, zeroFilled } from './baselines/zeroFilled.js';
+export { tvReconstruct, tvObjective, type TvOptions } from './baselines/tv.js';

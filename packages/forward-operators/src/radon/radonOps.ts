@@ -1,0 +1,91 @@
+/**
+ * The radon tensor ops, dispatched per call: host kernels on cpu/wasm (kernels.ts), pure tfjs
+ * ops elsewhere (fallback.ts). `implementation: 'ops'` forces the fallback (tests, comparison).
+ *
+ *   project(x)      = W x                     [B,N,N,1] → [B,A,D,1]
+ *   backproject(y)  = Wᵀ y (exact adjoint)    [B,A,D,1] → [B,N,N,1]
+ *   fbp(y, filter)  = π/(2A) · P(y·F)         [B,A,D,1] → [B,N,N,1]   (skimage iradon scaling)
+ */
+import { tf, ScoresdeError } from '@scoresde/core';
+import type { RadonGeometry } from './geometry.js';
+import {
+  FBP_BACKPROJECT,
+  RADON_BACKPROJECT,
+  RADON_PROJECT,
+  hostKernelsActive,
+  registerRadonKernels,
+  runHostKernel,
+  trackGeometry,
+  untrackGeometry,
+} from './kernels.js';
+import { backprojectOps, disposeFallback, fbpBackprojectOps, projectOps } from './fallback.js';
+import { fbpLayout, filterMatrix, type FbpFilter } from './fbpFilter.js';
+
+export const RADON_IMPLEMENTATIONS = ['auto', 'kernels', 'ops'] as const;
+export type RadonImplementation = (typeof RADON_IMPLEMENTATIONS)[number];
+
+export class RadonOps {
+  private readonly filters = new Map<FbpFilter, tf.Tensor2D>();
+
+  constructor(
+    readonly geometry: RadonGeometry,
+    readonly implementation: RadonImplementation = 'auto',
+  ) {
+    registerRadonKernels();
+    trackGeometry(geometry);
+  }
+
+  private useKernels(): boolean {
+    if (this.implementation === 'ops') return false;
+    const active = hostKernelsActive();
+    if (this.implementation === 'kernels' && !active) {
+      throw new ScoresdeError(`radon: implementation 'kernels' needs the cpu or wasm backend (active: ${tf.getBackend()})`);
+    }
+    return active;
+  }
+
+  private attrs() {
+    return { geometry: this.geometry.id };
+  }
+
+  project(x: tf.Tensor): tf.Tensor {
+    const xf = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
+    return this.useKernels() ? runHostKernel(RADON_PROJECT, xf, this.attrs()) : projectOps(this.geometry, xf);
+  }
+
+  backproject(y: tf.Tensor): tf.Tensor {
+    const yf = y.dtype === 'float32' ? y : tf.cast(y, 'float32');
+    return this.useKernels() ? runHostKernel(RADON_BACKPROJECT, yf, this.attrs()) : backprojectOps(this.geometry, yf);
+  }
+
+  /** The D×M filtering matrix of `filter` as a kept tensor (built once). */
+  filterMatrix(filter: FbpFilter): tf.Tensor2D {
+    let m = this.filters.get(filter);
+    if (!m) {
+      const g = this.geometry;
+      m = tf.keep(tf.tensor2d(filterMatrix(g, filter), [g.detectors, fbpLayout(g).bins]));
+      this.filters.set(filter, m);
+    }
+    return m;
+  }
+
+  /** Filtered back-projection, scaled like skimage `iradon`. */
+  fbp(y: tf.Tensor, filter: FbpFilter = 'ram-lak'): tf.Tensor {
+    const g = this.geometry;
+    const fm = this.filterMatrix(filter);
+    return tf.tidy(() => {
+      const b = y.shape[0]!;
+      const yf = y.dtype === 'float32' ? y : tf.cast(y, 'float32');
+      const q = tf.matMul(yf.reshape([b * g.numAngles, g.detectors]), fm).reshape([b, g.numAngles, fm.shape[1], 1]);
+      const img = this.useKernels() ? runHostKernel(FBP_BACKPROJECT, q, this.attrs()) : fbpBackprojectOps(g, q);
+      return tf.mul(img, Math.PI / (2 * g.numAngles));
+    });
+  }
+
+  dispose(): void {
+    for (const m of this.filters.values()) m.dispose();
+    this.filters.clear();
+    disposeFallback(this.geometry);
+    untrackGeometry(this.geometry);
+  }
+}
