@@ -18,3 +18,7 @@ export * from './container.js';
 export * from './sde/index.js';
 export { registerSdes } from './builtins/sdes.js';
 export * from './linalg/symEig.js';
+export * from './io/safetensors.js';
+export * from './nn/index.js';
+export { NetworkScoreModel, type NetworkScoreModelOptions } from './score/network.js';
+export * from './builtins/networks.js';
