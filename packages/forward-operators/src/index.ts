@@ -22,3 +22,4 @@ export { gradient2d, gradient2dAdjoint, GradientOperator } from './baselines/gra
 export { opNorm, type OpNormOptions } from './baselines/opNorm.js';
 export { adjointRecon, zeroFilled } from './baselines/zeroFilled.js';
 export { tvReconstruct, tvObjective, type TvOptions } from './baselines/tv.js';
+export { operatorsPlugin } from './plugin.js';
