@@ -22,3 +22,4 @@ export * from './io/safetensors.js';
 export * from './nn/index.js';
 export { NetworkScoreModel, type NetworkScoreModelOptions } from './score/network.js';
 export * from './builtins/networks.js';
+export * from './score/index.js';
