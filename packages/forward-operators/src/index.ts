@@ -18,6 +18,8 @@ export { type ImageArray, valueRange } from './metrics/image.js';
 export { psnr, nmse, mse } from './metrics/psnr.js';
 export { ssim, ssimPlane, gaussianWeights, type SsimOptions } from './metrics/ssim.js';
 export * from './radon/index.js';
+export * from './mri/index.js';
+export * from './fft/index.js';
 export { gradient2d, gradient2dAdjoint, GradientOperator } from './baselines/gradient.js';
 export { opNorm, type OpNormOptions } from './baselines/opNorm.js';
 export { adjointRecon, zeroFilled } from './baselines/zeroFilled.js';

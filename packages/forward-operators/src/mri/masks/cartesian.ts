@@ -1,0 +1,77 @@
+/**
+ * 1-D Cartesian line masks following the fastMRI conventions (fastmri.data.subsample), drawn
+ * with the project's seeded `Rng` (so the same seed gives the same mask on every machine, but
+ * not the same mask as numpy's generator).
+ *
+ * n lines, n_low = round(n·center_fraction) (half to even); the centre block is lines
+ * [pad, pad + n_low) with pad = ⌊(n − n_low + 1)/2⌋, always sampled.
+ *
+ * - random (RandomMaskFunc): each other line with probability
+ *     p = (n/R − n_low) / (n − n_low),
+ *   so the expected number of lines is n/R (p ≤ 0 → centre only; R = 1 → every line).
+ * - equispaced (EquispacedMaskFunc): lines offset, offset + R, offset + 2R, … with a random
+ *   offset in [0, R) and integer R, plus the centre (achieved acceleration a little below R).
+ * - equispaced-fraction (EquispacedMaskFractionFunc): spacing adjusted so the total including the
+ *   centre is ≈ n/R:  a = R(n_low − n)/(n_low·R − n); lines round(offset + k·a) for
+ *   offset + k·a < n − 1, offset random in [0, round(a)).
+ */
+import { ScoresdeError, Rng } from '@scoresde/core';
+import { checkAcceleration, checkCenterFraction, roundHalfEven } from './kspaceMask.js';
+
+export interface LineMaskParams {
+  n: number;
+  acceleration: number;
+  centerFraction: number;
+  seed: number;
+}
+
+export function centerLines(n: number, centerFraction: number): { start: number; count: number } {
+  checkCenterFraction(centerFraction);
+  const count = Math.min(n, roundHalfEven(n * centerFraction));
+  return { start: Math.floor((n - count + 1) / 2), count };
+}
+
+function addCenter(mask: Float32Array, n: number, cf: number): void {
+  const { start, count } = centerLines(n, cf);
+  for (let i = start; i < start + count; i++) mask[i] = 1;
+}
+
+export function randomLineMask(p: LineMaskParams): Float32Array {
+  checkAcceleration(p.acceleration);
+  const { n } = p;
+  const mask = new Float32Array(n);
+  const nLow = centerLines(n, p.centerFraction).count;
+  const prob = nLow >= n ? 1 : (n / p.acceleration - nLow) / (n - nLow);
+  const rng = new Rng(p.seed);
+  for (let i = 0; i < n; i++) mask[i] = rng.uniform() < prob ? 1 : 0;
+  addCenter(mask, n, p.centerFraction);
+  return mask;
+}
+
+export function equispacedLineMask(p: LineMaskParams): Float32Array {
+  checkAcceleration(p.acceleration);
+  if (!Number.isInteger(p.acceleration)) {
+    throw new ScoresdeError(`mri: equispaced masks need an integer acceleration, got ${p.acceleration} (use equispaced-fraction)`);
+  }
+  const { n } = p;
+  const mask = new Float32Array(n);
+  const offset = new Rng(p.seed).int(p.acceleration);
+  for (let i = offset; i < n; i += p.acceleration) mask[i] = 1;
+  addCenter(mask, n, p.centerFraction);
+  return mask;
+}
+
+export function equispacedFractionLineMask(p: LineMaskParams): Float32Array {
+  checkAcceleration(p.acceleration);
+  const { n, acceleration: R } = p;
+  const mask = new Float32Array(n);
+  const nLow = centerLines(n, p.centerFraction).count;
+  const denom = nLow * R - n;
+  const adjusted = denom === 0 ? Infinity : (R * (nLow - n)) / denom;
+  if (adjusted > 0 && Number.isFinite(adjusted)) {
+    const offset = new Rng(p.seed).int(Math.max(1, roundHalfEven(adjusted)));
+    for (let t = offset; t < n - 1; t += adjusted) mask[Math.min(n - 1, roundHalfEven(t))] = 1;
+  }
+  addCenter(mask, n, p.centerFraction);
+  return mask;
+}
