@@ -20,6 +20,12 @@ import { sdeKind, type SdeKind } from '../sde/kind.js';
 import type { ForwardContext } from '../nn/context.js';
 import type { ScoreNetwork } from '../nn/network.js';
 
+/** torch.round: nearest integer, ties to even. */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v - Math.trunc(v)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
 export interface NetworkScoreModelOptions {
   /** Continuous-time labels (default: the config's training.continuous). */
   continuous?: boolean;
@@ -65,7 +71,7 @@ export class NetworkScoreModel implements ScoreModel {
     for (let i = 0; i < batch; i++) {
       const ti = Math.fround(timeAt(t, i));
       if (this.kind === 've') {
-        out[i] = this.continuous ? this.sde.marginal(ti).std : Math.round((this.sde.T - ti) * (this.sde.N - 1));
+        out[i] = this.continuous ? this.sde.marginal(ti).std : roundHalfEven(Math.fround(Math.fround(this.sde.T - ti) * (this.sde.N - 1)));
       } else if (this.continuous || this.kind === 'subvp') out[i] = ti * 999;
       else out[i] = ti * (this.sde.N - 1);
     }
