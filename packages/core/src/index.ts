@@ -23,3 +23,4 @@ export * from './nn/index.js';
 export { NetworkScoreModel, type NetworkScoreModelOptions } from './score/network.js';
 export * from './builtins/networks.js';
 export * from './score/index.js';
+export { registerScoreModels } from './builtins/scoreModels.js';
