@@ -51,6 +51,12 @@ export class GaussianComponent {
       const a2 = c.alpha[b]! * c.alpha[b]!;
       const s2 = c.std[b]! * c.std[b]!;
       let acc = 0;
+      if (this.kind === 'isotropic') {
+        const v = a2 * this.lambda[0]! + s2;
+        if (!(v > 0)) throw new ScoresdeError(`${who}: density is degenerate here (std ${c.std[b]} with a zero variance)`);
+        out[b] = this.d * Math.log(2 * Math.PI * v);
+        continue;
+      }
       for (let j = 0; j < this.d; j++) {
         const v = a2 * this.lambda[j]! + s2;
         if (!(v > 0)) throw new ScoresdeError(`${who}: density is degenerate here (std ${c.std[b]} with a singular covariance)`);
