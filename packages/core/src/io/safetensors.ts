@@ -128,8 +128,12 @@ export async function readSafetensors(path: string): Promise<SafetensorsContents
 }
 
 export interface EncodeSafetensorsOptions {
-  /** Storage dtype for every tensor (default F32). */
-  dtype?: SafetensorsWriteDtype;
+  /**
+   * Storage dtype (default F32): one for every tensor, or chosen per tensor name (e.g. keep
+   * NCSN++'s fixed Fourier features `all_modules.0.W` in F32: at scale 16 their F16 rounding
+   * shifts the embedding phases by up to ~0.1 rad).
+   */
+  dtype?: SafetensorsWriteDtype | ((name: string) => SafetensorsWriteDtype);
   metadata?: Record<string, string>;
 }
 
@@ -138,13 +142,19 @@ export function encodeSafetensors(
   tensors: Map<string, NdArrayF32> | Record<string, NdArrayF32>,
   opts: EncodeSafetensorsOptions = {},
 ): Uint8Array {
-  const dtype = opts.dtype ?? 'F32';
-  if (dtype !== 'F32' && dtype !== 'F16') throw new ScoresdeError(`safetensors: cannot write dtype '${String(dtype)}' (choose F32 or F16)`);
+  const pick = opts.dtype ?? 'F32';
+  const dtypeOf = (name: string): SafetensorsWriteDtype => {
+    const d = typeof pick === 'function' ? pick(name) : pick;
+    if (d !== 'F32' && d !== 'F16') throw new ScoresdeError(`safetensors: tensor '${name}': cannot write dtype '${String(d)}' (choose F32 or F16)`);
+    return d;
+  };
   const entries = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
+  const dtypes = entries.map(([key]) => dtypeOf(key));
   const header: Record<string, unknown> = {};
   if (opts.metadata) header.__metadata__ = opts.metadata;
   let offset = 0;
-  for (const [key, t] of entries) {
+  for (const [j, [key, t]] of entries.entries()) {
+    const dtype = dtypes[j]!;
     if (key === '__metadata__') throw new ScoresdeError(`safetensors: '__metadata__' is not a valid tensor name`);
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (count !== t.data.length) {
@@ -162,8 +172,8 @@ export function encodeSafetensors(
   dv.setBigUint64(0, BigInt(hbytes.length), true);
   out.set(hbytes, 8);
   let p = 8 + hbytes.length;
-  for (const [, t] of entries) {
-    if (dtype === 'F32') for (let i = 0; i < t.data.length; i++, p += 4) dv.setFloat32(p, t.data[i]!, true);
+  for (const [j, [, t]] of entries.entries()) {
+    if (dtypes[j] === 'F32') for (let i = 0; i < t.data.length; i++, p += 4) dv.setFloat32(p, t.data[i]!, true);
     else for (let i = 0; i < t.data.length; i++, p += 2) dv.setUint16(p, floatToHalf(t.data[i]!), true);
   }
   return out;
