@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { Rng, ScoresdeError, tf, type ForwardOperator, type Tensor } from '@scoresde/core';
-import { adjointCheck, compose, NoNoise } from '@scoresde/forward-operators';
+import { adjointCheck, compose, GrayscaleOperator, MaskOperator, NoNoise, randomMask } from '@scoresde/forward-operators';
 import { BACKENDS, useBackend } from './helpers.js';
 
 /** y = D x (diagonal weights) on [H, W, C]; `wrongAdjoint` scales the adjoint to test detection. */
@@ -55,5 +55,37 @@ describe.each(BACKENDS)('adjointCheck and compose on %s', (backend) => {
     expect(() => compose(a, a)).toThrow(/transpose output 6×8×1 does not match transpose input 8×6×1/);
     expect(() => c.forward(tf.zeros([1, 6, 8, 1]))).toThrow(ScoresdeError);
     expect(() => c.forward(tf.zeros([1, 6, 8, 1]))).toThrow('diag∘transpose: image 6×8×1 does not match operator input 8×6×1');
+  });
+
+  it('composite decomposition: mask after an invertible inner operator', async () => {
+    await useBackend(backend);
+    const rng = new Rng(13);
+    const inner = transposeOp([8, 6, 2]);
+    const outer = new MaskOperator(randomMask(6, 8, 2, 0.5, 1), [6, 8, 2]);
+    const c = compose(outer, inner, { innerInverse: (z) => z.transpose([0, 2, 1, 3]) });
+    const d = c.decomposition!;
+    const x = rng.normalTensor([2, 8, 6, 2]);
+    expect(Array.from(d.embed(c.forward(x)).dataSync())).toEqual(Array.from(d.mask().mul(d.transform(x)).dataSync()));
+    expect(Array.from(d.inverseTransform(d.transform(x)).dataSync())).toEqual(Array.from(x.dataSync()));
+    expect(await adjointCheck(c, rng)).toBeLessThan(1e-6);
+    expect(compose(outer, inner).decomposition).toBeUndefined();
+  });
+
+  it('operators and composites do not leak tensors', async () => {
+    await useBackend(backend);
+    const g = new GrayscaleOperator([4, 4, 3]);
+    const m = new MaskOperator(randomMask(4, 4, 1, 0.5, 2), [4, 4, 1]);
+    const c = compose(m, g);
+    const x = tf.zeros([1, 4, 4, 3]);
+    const y = tf.zeros([1, 4, 4, 1]);
+    const before = tf.memory().numTensors;
+    for (let k = 0; k < 3; k++) {
+      const outs = [g.forward(x), g.adjoint(y), g.pseudoInverse(y), m.forward(y), m.adjoint(y), c.forward(x), c.adjoint!(y)];
+      const d = g.decomposition;
+      outs.push(d.transform(x), d.inverseTransform(x), d.mask(), d.embed(y));
+      expect(tf.memory().numTensors).toBe(before + outs.length);
+      tf.dispose(outs);
+    }
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
