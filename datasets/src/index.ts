@@ -1,1 +1,2 @@
 export {};
+export * from './dicom/index.js';
