@@ -23,5 +23,5 @@ export * from './fft/index.js';
 export { gradient2d, gradient2dAdjoint, GradientOperator } from './baselines/gradient.js';
 export { opNorm, type OpNormOptions } from './baselines/opNorm.js';
 export { adjointRecon, zeroFilled } from './baselines/zeroFilled.js';
-export { tvReconstruct, tvObjective, type TvOptions } from './baselines/tv.js';
+export { tvReconstruct, tvObjective, tvSchema, type TvOptions, type TvParams } from './baselines/tv.js';
 export { operatorsPlugin } from './plugin.js';

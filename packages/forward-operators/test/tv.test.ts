@@ -1,11 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { Rng, ScoresdeError, tf } from '@scoresde/core';
+import { Rng, ScoresdeError, tf, type ForwardOperator, type Tensor } from '@scoresde/core';
 import {
   adjointCheck,
   GaussianNoise,
   GradientOperator,
   GrayscaleOperator,
   MaskOperator,
+  NoNoise,
   opNorm,
   psnr,
   randomMask,
@@ -67,6 +68,26 @@ describe('TV reconstruction (PDHG)', () => {
     // the objective goes down (up to the PDHG's small non-monotone wiggles) from the start
     expect(objs[objs.length - 1]!).toBeLessThan(objs[0]! + 1e-9);
     expect(objs[0]!).toBeLessThan(0.5 * 0 + lambda * 1 + 1e-9);
+  });
+
+  it('converges at the same rate for a large-norm operator (A = 50·I, as for CT scales)', async () => {
+    await useBackend('cpu');
+    const c = 50;
+    const op: ForwardOperator = {
+      name: 'scaled',
+      inputShape: [1, 16, 1],
+      outputShape: [1, 16, 1],
+      linear: true,
+      noise: new NoNoise(),
+      forward: (x: Tensor) => x.mul(c),
+      adjoint: (y: Tensor) => y.mul(c),
+    };
+    // ½‖c x − c s‖² + λ TV(x) = c²(½‖x − s‖² + (λ/c²) TV(x)): levels move by λ/(c²·8)
+    const y = tf.tensor([...Array(8).fill(0), ...Array(8).fill(c)], [1, 1, 16, 1]);
+    const lambda = 0.8 * c * c;
+    expect(await opNorm(op)).toBeCloseTo(c, 3);
+    const x = (await tvReconstruct(op, y, { lambda, iters: 600 })).dataSync();
+    for (let j = 0; j < 16; j++) expect(Math.abs(x[j]! - (j < 8 ? 0.1 : 0.9))).toBeLessThan(1e-4);
   });
 
   it('large λ gives the mean, small λ gives y (A = I limits)', async () => {

@@ -10,14 +10,27 @@
  *   q ← Π_{|q|≤λ}(q + σ∇x̄)                          pointwise projection onto the λ-ball
  *   x⁺ ← x − τ(Aᵀp + ∇ᵀq)  [then max(x⁺, 0)]
  *   x̄ ← 2x⁺ − x
- * with τ = σ = 0.99/L, L² = ‖A‖² + ‖∇‖² ≤ ‖A‖² + 8 (‖A‖ by power iteration, `opNorm`), so
- * τσL² < 1 and the iterates converge. Starts from x = A⁺y (or Aᵀy) unless `x0` is given.
+ * run on the equivalent rescaled problem ½‖A'x − y'‖² + λ'·TV(x) with s = ‖A‖ (power iteration,
+ * `opNorm`), A' = A/s, y' = y/s, λ' = λ/s² (the objective divided by s², same minimiser), so that
+ * both blocks of K are balanced; then L² = ‖A'‖² + ‖∇‖² ≤ 1 + 8 and τ = σ = 0.99/3 give τσL² < 1,
+ * so the iterates converge. (Without the rescaling, an operator with ‖A‖ ≫ 1, such as CT, makes
+ * the TV dual steps tiny and the iteration stalls.) Starts from x = A⁺y (or Aᵀy) unless `x0`.
  */
+import { z } from 'zod';
 import { ScoresdeError, tf, type ForwardOperator, type Tensor } from '@scoresde/core';
 import { gradient2d, gradient2dAdjoint } from './gradient.js';
 import { opNorm } from './opNorm.js';
 import { zeroFilled } from './zeroFilled.js';
 import { checkOutput } from '../util/shape.js';
+
+/** Parameters of the TV baseline as the CLI passes them (`--set lambda=0.01 --set iters=300`). */
+export const tvSchema = z.object({
+  lambda: z.number().positive().default(0.01).describe('TV weight λ in ½‖Ax − y‖² + λ·TV(x)'),
+  iters: z.number().int().positive().default(200).describe('PDHG iterations'),
+  nonneg: z.boolean().default(false).describe('constrain x ≥ 0'),
+  coupled: z.boolean().default(true).describe('couple channels in the TV norm (vectorial TV; use for complex images)'),
+});
+export type TvParams = z.infer<typeof tvSchema>;
 
 export interface TvOptions {
   /** Regularisation weight λ > 0. */
@@ -28,7 +41,7 @@ export interface TvOptions {
   nonneg?: boolean;
   /** Couple channels in the TV norm (default true). */
   coupled?: boolean;
-  /** ‖A‖ if known (else estimated by power iteration). */
+  /** ‖A‖ if known (else estimated by power iteration); only the step sizes depend on it. */
   opNorm?: number;
   /** Starting image [B, ...inputShape]. */
   x0?: Tensor;
@@ -65,9 +78,12 @@ export async function tvReconstruct(op: ForwardOperator, y: Tensor, opts: TvOpti
   const coupled = opts.coupled ?? true;
   const nonneg = opts.nonneg ?? false;
   const normA = opts.opNorm ?? (await opNorm(op));
-  const L = Math.sqrt(normA * normA + 8);
-  const tau = 0.99 / L;
-  const sigma = 0.99 / L;
+  if (!(normA > 0) || !Number.isFinite(normA)) throw new ScoresdeError(`tv: operator norm must be > 0, got ${normA}`);
+  const inv = 1 / normA;
+  const lamS = lam * inv * inv;
+  const tau = 0.99 / 3;
+  const sigma = 0.99 / 3;
+  const ys = tf.tidy(() => y.mul(inv));
 
   let x = opts.x0 ? tf.clone(opts.x0) : zeroFilled(op, y);
   if (nonneg) {
@@ -80,15 +96,15 @@ export async function tvReconstruct(op: ForwardOperator, y: Tensor, opts: TvOpti
   let [qx, qy] = [tf.zerosLike(x), tf.zerosLike(x)];
   for (let k = 0; k < iters; k++) {
     const next = tf.tidy(() => {
-      const pN = p.add(op.forward(xbar).sub(y).mul(sigma)).div(1 + sigma);
+      const pN = p.add(op.forward(xbar).mul(inv).sub(ys).mul(sigma)).div(1 + sigma);
       const [gx, gy] = gradient2d(xbar);
       let ux = qx.add(gx.mul(sigma));
       let uy = qy.add(gy.mul(sigma));
       const mag = coupled ? ux.square().add(uy.square()).sum(3, true).sqrt() : ux.square().add(uy.square()).sqrt();
-      const scale = tf.maximum(mag.div(lam), 1);
+      const scale = tf.maximum(mag.div(lamS), 1);
       ux = ux.div(scale);
       uy = uy.div(scale);
-      let xN = x.sub(adj(pN).add(gradient2dAdjoint(ux, uy)).mul(tau));
+      let xN = x.sub(adj(pN).mul(inv).add(gradient2dAdjoint(ux, uy)).mul(tau));
       if (nonneg) xN = xN.relu();
       const xbarN = xN.mul(2).sub(x);
       return [xN, xbarN, pN, ux, uy] as const;
@@ -100,6 +116,6 @@ export async function tvReconstruct(op: ForwardOperator, y: Tensor, opts: TvOpti
       opts.onObjective(k + 1, await tvObjective(op, x, y, lam, coupled));
     }
   }
-  tf.dispose([xbar, p, qx, qy]);
+  tf.dispose([xbar, p, qx, qy, ys]);
   return x;
 }
