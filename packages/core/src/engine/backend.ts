@@ -1,142 +1,107 @@
 /**
- * Backend selection: `auto | tensorflow | webgpu | wasm | cpu`.
- * - tensorflow: @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node, only if the user installed it
- *   (never a dependency: their installers download libtensorflow).
- * - webgpu: @tensorflow/tfjs-backend-webgpu on the `webgpu` package (Dawn). Needs
- *   globalThis.navigator.gpu before the backend module is imported.
- * - wasm: default on a CPU; the project registers the kernels it lacks (see wasmKernels.ts).
- * - cpu: the slow reference.
- * `auto` tries tensorflow, webgpu, wasm, cpu in that order and keeps the first that starts.
+ * Backend selection: `auto | tensorflow | webgpu | wasm | cpu` (how each starts: starters.ts).
+ * `auto` tries tensorflow, webgpu, wasm, cpu in that order and keeps the first that starts; it
+ * refuses a software WebGPU adapter (wasm is faster). A backend that failed once is not retried
+ * in the same process (its reason is remembered), so repeated `auto` calls are instant.
+ * Calls are serialised: concurrent initBackend calls never interleave tf.setBackend.
  */
 import { tf } from '../tf.js';
 import { ScoresdeError } from '../errors.js';
+import { STARTERS, firstLine, type AdapterFacts, type EngineName, type StartFacts } from './starters.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
+/** Order in which `auto` tries the real backends (fastest first). */
+export const AUTO_ORDER: readonly EngineName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export interface BackendInfo {
   /** What was asked for. */
   requested: BackendName;
   /** The tfjs backend now active ('tensorflow', 'webgpu', 'wasm', 'cpu'). */
   active: string;
-  /** Extra facts (adapter name, package used). */
+  /** One line of extra facts (adapter name, SIMD/threads). */
   detail?: string;
+  /** Package providing the backend and its version. */
+  pkg?: string;
+  version?: string;
+  adapter?: AdapterFacts;
+  /** With `auto`: why each faster backend was skipped. */
+  skipped?: Record<string, string>;
 }
 
 let current: BackendInfo | undefined;
+const started = new Map<EngineName, StartFacts>();
+const failed = new Map<string, string>();
+let queue: Promise<unknown> = Promise.resolve();
 
 export function currentBackend(): BackendInfo | undefined {
-  return current;
+  return current && tf.getBackend() === current.active ? current : undefined;
 }
 
-type Starter = () => Promise<string | undefined>;
-
-async function startCpu(): Promise<string | undefined> {
-  await setAndCheck('cpu');
-  return undefined;
+/** Why a backend could not start earlier in this process, if it failed. */
+export function backendFailure(name: EngineName, auto = false): string | undefined {
+  return failed.get(auto && name === 'webgpu' ? 'webgpu:auto' : name);
 }
 
-async function startWasm(): Promise<string | undefined> {
-  const { registerWasmKernels } = await import('./wasmKernels.js');
-  await import('@tensorflow/tfjs-backend-wasm');
-  registerWasmKernels();
-  await setAndCheck('wasm');
-  return undefined;
-}
-
-async function startTensorflow(): Promise<string | undefined> {
-  const tried: string[] = [];
-  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-    try {
-      await import(pkg);
-      await setAndCheck('tensorflow');
-      return pkg;
-    } catch (e) {
-      tried.push(`${pkg}: ${firstLine(e)}`);
-    }
+/** Start one backend (or re-activate it if it started before). Throws a one-line Error. */
+export async function startEngine(name: EngineName, auto = false): Promise<StartFacts> {
+  const key = auto && name === 'webgpu' ? 'webgpu:auto' : name;
+  const known = failed.get(name) ?? (auto ? failed.get(key) : undefined);
+  if (known !== undefined) throw new Error(known);
+  const prior = started.get(name);
+  if (prior && tf.findBackend(name)) {
+    if (tf.getBackend() !== name && !(await tf.setBackend(name))) throw new Error(`tfjs could not re-activate '${name}'`);
+    return prior;
   }
-  throw new Error(`neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed and working (${tried.join('; ')})`);
-}
-
-async function startWebgpu(): Promise<string | undefined> {
-  const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
-  if (!nav?.gpu) {
-    let webgpu: { create: (flags: string[]) => unknown; globals: Record<string, unknown> };
-    try {
-      webgpu = (await import('webgpu')) as unknown as typeof webgpu;
-    } catch (e) {
-      throw new Error(`the 'webgpu' package (Dawn) cannot be loaded: ${firstLine(e)}`);
-    }
-    Object.assign(globalThis, webgpu.globals);
-    const gpu = webgpu.create([]);
-    const g0 = globalThis as { navigator?: object };
-    if (g0.navigator === undefined) {
-      Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
-    } else {
-      Object.defineProperty(g0.navigator, 'gpu', { value: gpu, configurable: true });
-    }
-  }
-  const g = (globalThis as unknown as { navigator: { gpu: { requestAdapter: () => Promise<unknown> } } }).navigator.gpu;
-  const adapter = (await g.requestAdapter()) as { info?: { vendor?: string; architecture?: string; description?: string } } | null;
-  if (!adapter) throw new Error('no WebGPU adapter (no GPU, or no Vulkan driver)');
-  await import('@tensorflow/tfjs-backend-webgpu');
-  await setAndCheck('webgpu');
-  const info = adapter.info;
-  return info ? [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') : undefined;
-}
-
-async function setAndCheck(name: string): Promise<void> {
-  let ok: boolean;
   try {
-    ok = await tf.setBackend(name);
+    const facts = await STARTERS[name]({ allowSoftwareAdapter: !auto });
+    started.set(name, facts);
+    return facts;
   } catch (e) {
-    throw new Error(firstLine(e));
+    const reason = firstLine(e);
+    failed.set(key, reason);
+    throw new Error(reason);
   }
-  if (!ok) throw new Error(`tfjs could not initialise the '${name}' backend`);
-  await tf.ready();
 }
 
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+function serialised<T>(f: () => Promise<T>): Promise<T> {
+  const run = queue.then(f, f);
+  queue = run.catch(() => undefined);
+  return run;
 }
-
-const STARTERS: Record<Exclude<BackendName, 'auto'>, Starter> = {
-  tensorflow: startTensorflow,
-  webgpu: startWebgpu,
-  wasm: startWasm,
-  cpu: startCpu,
-};
 
 /**
  * Start the requested backend. Throws a one-line ScoresdeError saying why when it cannot start.
  * Calling again with the same name is cheap.
  */
-export async function initBackend(requested: BackendName | string = 'auto'): Promise<BackendInfo> {
+export function initBackend(requested: BackendName | string = 'auto'): Promise<BackendInfo> {
   if (!(BACKENDS as readonly string[]).includes(requested)) {
-    throw new ScoresdeError(`unknown backend '${requested}' (choose from ${BACKENDS.join(', ')})`);
+    return Promise.reject(new ScoresdeError(`unknown backend '${requested}' (choose from ${BACKENDS.join(', ')})`));
   }
-  const req = requested as BackendName;
-  if (current && (current.requested === req || current.active === req) && tf.getBackend() === current.active) {
-    return current;
-  }
+  return serialised(() => init(requested as BackendName));
+}
+
+async function init(req: BackendName): Promise<BackendInfo> {
+  const live = currentBackend();
+  if (live && (live.requested === req || (req !== 'auto' && live.active === req))) return live;
   if (req !== 'auto') {
     try {
-      const detail = await STARTERS[req]();
-      current = { requested: req, active: tf.getBackend(), detail };
+      const facts = await startEngine(req);
+      current = { requested: req, active: tf.getBackend(), ...facts };
       return current;
     } catch (e) {
       throw new ScoresdeError(`backend '${req}' cannot start: ${firstLine(e)}`);
     }
   }
-  const reasons: string[] = [];
-  for (const name of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const) {
+  const skipped: Record<string, string> = {};
+  for (const name of AUTO_ORDER) {
     try {
-      const detail = await STARTERS[name]();
-      current = { requested: 'auto', active: tf.getBackend(), detail };
+      const facts = await startEngine(name, true);
+      current = { requested: 'auto', active: tf.getBackend(), ...facts, ...(Object.keys(skipped).length ? { skipped } : {}) };
       return current;
     } catch (e) {
-      reasons.push(`${name}: ${firstLine(e)}`);
+      skipped[name] = firstLine(e);
     }
   }
-  throw new ScoresdeError(`no backend could start (${reasons.join('; ')})`);
+  throw new ScoresdeError(`no backend could start (${Object.entries(skipped).map(([k, v]) => `${k}: ${v}`).join('; ')})`);
 }

@@ -1,8 +1,48 @@
 /**
- * Kernels the wasm backend lacks or runs slowly, registered from outside before use:
- * Conv2DBackpropFilter, a fast Conv2DBackpropInput, UnsortedSegmentSum.
- * (Filled in by the engine work; registering nothing keeps wasm usable for inference.)
+ * Kernels the wasm backend lacks or runs slowly, registered from outside (one file per kernel
+ * under ./wasm/). Registering replaces a built-in kernel of the same name (Conv2DBackpropInput).
+ * Call before or after `tf.setBackend('wasm')`: kernels are looked up at run time and none of
+ * these needs a setup function. Idempotent. MaxPoolGrad and ResizeNearestNeighborGrad replace
+ * built-ins that compute wrong gradients in tfjs 4.22.
  */
+import { tf } from '../tf.js';
+import { conv2dBackpropFilterConfig } from './wasm/conv2dBackpropFilter.js';
+import { conv2dBackpropInputConfig } from './wasm/conv2dBackpropInput.js';
+import { depthwiseConv2dBackpropFilterConfig } from './wasm/depthwiseConv2dBackpropFilter.js';
+import { depthwiseConv2dBackpropInputConfig } from './wasm/depthwiseConv2dBackpropInput.js';
+import { maxPoolGradConfig } from './wasm/maxPoolGrad.js';
+import { resizeNearestNeighborGradConfig } from './wasm/resizeNearestNeighborGrad.js';
+import { unsortedSegmentSumConfig } from './wasm/unsortedSegmentSum.js';
+
+/** The kernels this project registers on 'wasm' (replacing any built-in of the same name). */
+export const WASM_KERNELS: readonly tf.KernelConfig[] = [
+  conv2dBackpropFilterConfig,
+  conv2dBackpropInputConfig,
+  depthwiseConv2dBackpropFilterConfig,
+  depthwiseConv2dBackpropInputConfig,
+  unsortedSegmentSumConfig,
+  maxPoolGradConfig,
+  resizeNearestNeighborGradConfig('wasm'),
+];
+
+/** Corrections to built-in cpu kernels that are wrong in tfjs 4.22 (see each file). */
+export const CPU_KERNEL_FIXES: readonly tf.KernelConfig[] = [resizeNearestNeighborGradConfig('cpu')];
+
+function install(kernels: readonly tf.KernelConfig[]): void {
+  for (const k of kernels) {
+    const have = tf.getKernel(k.kernelName, k.backendName);
+    if (have === k) continue;
+    if (have) tf.unregisterKernel(k.kernelName, k.backendName);
+    tf.registerKernel(k);
+  }
+}
+
+/** Register (or re-register) WASM_KERNELS on the 'wasm' backend. */
 export function registerWasmKernels(): void {
-  // populated in engine/wasm/*.ts
+  install(WASM_KERNELS);
+}
+
+/** Register CPU_KERNEL_FIXES on the 'cpu' backend. */
+export function registerCpuKernelFixes(): void {
+  install(CPU_KERNEL_FIXES);
 }

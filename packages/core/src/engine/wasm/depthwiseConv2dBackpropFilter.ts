@@ -1,0 +1,62 @@
+/**
+ * DepthwiseConv2dNativeBackpropFilter for the wasm backend (missing there), NHWC, filter
+ * [kH, kW, C, M] (channel multiplier M, output channel c·M + q):
+ *   dW[kh,kw,c,q] = Σ_{n,oh,ow} X[n, oh·sH + kh·dH − pT, ow·sW + kw·dW − pL, c] · dY[n,oh,ow,c·M+q]
+ * A direct loop on the wasm heap with float64 accumulation (exactness over speed).
+ */
+import { tf } from '../../tf.js';
+import { heapView, type BackendWasm, type TensorInfo } from './kernelUtil.js';
+
+function depthwiseConv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }): TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const x = args.inputs.x!;
+  const dy = args.inputs.dy!;
+  const { strides, dilations, pad, dimRoundingMode, filterShape } = args.attrs as unknown as {
+    strides: number | [number, number];
+    dilations: number | [number, number];
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    filterShape: [number, number, number, number];
+  };
+  const xs = x.shape as [number, number, number, number];
+  const info = tf.backend_util.computeConv2DInfo(xs, filterShape, strides, dilations, pad, dimRoundingMode, true);
+  const [n, h, w, c] = xs;
+  const [kH, kW, , m] = filterShape;
+  const { strideHeight: sH, strideWidth: sW, dilationHeight: dH, dilationWidth: dW, outHeight: ho, outWidth: wo } = info;
+  const pT = info.padInfo.top;
+  const pL = info.padInfo.left;
+  const co = c * m;
+  const out = backend.makeOutput(filterShape, 'float32');
+  const acc = new Float64Array(kH * kW * co);
+  const xv = heapView(backend, x);
+  const dv = heapView(backend, dy);
+  for (let b = 0; b < n; b++) {
+    for (let oh = 0; oh < ho; oh++) {
+      for (let ow = 0; ow < wo; ow++) {
+        const dBase = ((b * ho + oh) * wo + ow) * co;
+        for (let kh = 0; kh < kH; kh++) {
+          const y = oh * sH + kh * dH - pT;
+          if (y < 0 || y >= h) continue;
+          for (let kw = 0; kw < kW; kw++) {
+            const xx = ow * sW + kw * dW - pL;
+            if (xx < 0 || xx >= w) continue;
+            const xBase = ((b * h + y) * w + xx) * c;
+            const fBase = (kh * kW + kw) * co;
+            for (let ch = 0; ch < c; ch++) {
+              const xval = xv[xBase + ch]!;
+              for (let q = 0; q < m; q++) acc[fBase + ch * m + q]! += xval * dv[dBase + ch * m + q]!;
+            }
+          }
+        }
+      }
+    }
+  }
+  heapView(backend, out).set(acc);
+  return out;
+}
+
+export const depthwiseConv2dBackpropFilterConfig: tf.KernelConfig = {
+  kernelName: 'DepthwiseConv2dNativeBackpropFilter',
+  backendName: 'wasm',
+  kernelFunc: depthwiseConv2dBackpropFilter as unknown as tf.KernelFunc,
+};
