@@ -17,6 +17,7 @@ export { grayscaleSchema, registerGrayscale } from './grayscale/register.js';
 export { type ImageArray, valueRange } from './metrics/image.js';
 export { psnr, nmse, mse } from './metrics/psnr.js';
 export { ssim, ssimPlane, gaussianWeights, type SsimOptions } from './metrics/ssim.js';
+export { imageMetrics, type ImageMetrics } from './metrics/summary.js';
 export * from './radon/index.js';
 export * from './mri/index.js';
 export * from './fft/index.js';

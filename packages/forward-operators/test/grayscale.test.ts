@@ -42,6 +42,9 @@ describe.each(BACKENDS)('grayscale on %s', (backend) => {
     expect(maxAbsDiff(d.embed(op.forward(x)).dataSync(), d.mask().mul(tx).dataSync())).toBeLessThan(2e-6);
     expect(maxAbsDiff(d.inverseTransform(tx).dataSync(), x.dataSync())).toBeLessThan(2e-6);
     expect(maxAbsDiff(coupleColor(decoupleColor(x)).dataSync(), x.dataSync())).toBeLessThan(2e-6);
+    // embed(y) = T(A⁺y): the gray image replicated in RGB, decoupled (as score_sde_pytorch's colorizer does)
+    const yg = op.forward(x);
+    expect(maxAbsDiff(d.embed(yg).dataSync(), d.transform(op.pseudoInverse(yg)).dataSync())).toBeLessThan(2e-6);
     // channel norms are preserved (orthogonal T)
     const n0 = tf.sum(x.square()).dataSync()[0]!;
     expect(tf.sum(tx.square()).dataSync()[0]!).toBeCloseTo(n0, 2);

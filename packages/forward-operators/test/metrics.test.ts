@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseNpy, ScoresdeError } from '@scoresde/core';
-import { gaussianWeights, nmse, psnr, ssim } from '@scoresde/forward-operators';
+import { gaussianWeights, imageMetrics, nmse, psnr, ssim } from '@scoresde/forward-operators';
 
 const fx = (f: string) => fileURLToPath(new URL(`./fixtures/metrics/${f}`, import.meta.url));
 const expected = JSON.parse(readFileSync(fx('expected.json'), 'utf8')) as Record<string, { data_range: number; ssim: number; psnr: number; nmse: number }>;
@@ -15,6 +15,8 @@ describe('metrics vs scikit-image fixtures', () => {
       expect(Math.abs(ssim(ref, test, { dataRange: e.data_range }) - e.ssim)).toBeLessThan(1e-6);
       expect(Math.abs(psnr(ref, test, { dataRange: e.data_range }) - e.psnr)).toBeLessThan(1e-6);
       expect(Math.abs(nmse(ref, test) - e.nmse) / e.nmse).toBeLessThan(1e-9);
+      const all = imageMetrics(ref, test, { dataRange: e.data_range });
+      expect([all.ssim, all.psnr, all.nmse, all.dataRange]).toEqual([ssim(ref, test, { dataRange: e.data_range }), psnr(ref, test, { dataRange: e.data_range }), nmse(ref, test), e.data_range]);
     });
   }
 });
