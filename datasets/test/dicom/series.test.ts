@@ -1,0 +1,96 @@
+/** Folder scan, series grouping by SeriesInstanceUID and orientation, slice ordering, skip reasons. */
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { groupSeries, readDicomFile, scanDicomFolder, sliceNormal, type DicomHeaderInfo } from '@scoresde/datasets';
+
+const STUDY = fileURLToPath(new URL('../fixtures/dicom/study/', import.meta.url));
+const rel = (p: string) => p.slice(STUDY.length);
+
+describe('scanDicomFolder', () => {
+  it('groups the study into stackable series and orders slices along the normal', async () => {
+    const scan = await scanDicomFolder(STUDY);
+    expect(scan.series).toHaveLength(4);
+    const a = scan.series.find((s) => s.instances.length === 4)!;
+    expect(a.orderedBy).toBe('position');
+    // files slice0..3 sit at slice indices 3,0,2,1 along the oblique normal (instance numbers 1..4)
+    expect(a.instances.map((h) => rel(h.source))).toEqual(['a/deeper/slice1.dcm', 'a/deeper/slice3.dcm', 'a/slice2.dcm', 'a/slice0.dcm']);
+    expect(a.instances.map((h) => h.instanceNumber)).toEqual([2, 4, 3, 1]);
+    const gaps = a.positions!.slice(1).map((p, i) => p - a.positions![i]!);
+    for (const g of gaps) expect(g).toBeCloseTo(2.5, 3);
+    // the pixel value encodes the true slice index: 100·(k+1) stored, −1024 rescale
+    for (const [k, h] of a.instances.entries()) {
+      const img = await readDicomFile(h.source);
+      expect(img.pixels[0]).toBe(100 * (k + 1) - 1024);
+    }
+    // one scout series, two orientations -> two groups; axial ones ordered by z
+    const scout = scan.series.filter((s) => s.instances[0]!.source.includes('/scout/'));
+    expect(scout).toHaveLength(2);
+    expect(scout[0]!.seriesInstanceUid).toBe(scout[1]!.seriesInstanceUid);
+    const axial = scout.find((s) => s.instances.length === 2)!;
+    expect(axial.normal).toEqual([0, 0, 1]);
+    expect(axial.instances.map((h) => h.imagePositionPatient![2])).toEqual([5, 10]);
+    // no ImagePositionPatient -> InstanceNumber
+    const noipp = scan.series.find((s) => s.instances[0]!.source.includes('/noipp/'))!;
+    expect(noipp.orderedBy).toBe('instance-number');
+    expect(noipp.instances.map((h) => h.instanceNumber)).toEqual([1, 2, 3]);
+  });
+
+  it('skips non-image, non-DICOM and truncated files with one-line reasons', async () => {
+    const scan = await scanDicomFolder(STUDY);
+    const reasons = Object.fromEntries(scan.skipped.map((s) => [rel(s.path), `${s.kind}: ${s.reason}`]));
+    expect(Object.keys(reasons).sort()).toEqual(
+      [
+        'other/DICOMDIR',
+        'other/ct_nopixels.dcm',
+        'other/empty.dcm',
+        'other/notes.txt',
+        'other/report_sr.dcm',
+        'other/state_pr.dcm',
+        'other/struct_rt.dcm',
+        'other/truncated.dcm',
+      ].sort(),
+    );
+    expect(reasons['other/DICOMDIR']).toMatch(/^not-image: DICOMDIR/);
+    expect(reasons['other/report_sr.dcm']).toMatch(/^not-image: Structured Report/);
+    expect(reasons['other/state_pr.dcm']).toMatch(/^not-image: Presentation State/);
+    expect(reasons['other/struct_rt.dcm']).toMatch(/^not-image: RT Structure Set/);
+    expect(reasons['other/ct_nopixels.dcm']).toMatch(/^not-image: CT Image object has no Pixel Data/);
+    expect(reasons['other/empty.dcm']).toMatch(/^not-dicom: empty file/);
+    expect(reasons['other/notes.txt']).toMatch(/^not-dicom: not a DICOM file/);
+    expect(reasons['other/truncated.dcm']).toMatch(/^malformed: .*truncated/);
+    for (const r of Object.values(reasons)) expect(r).not.toMatch(/\n/);
+  });
+
+  it('non-recursive scan sees only the top folder', async () => {
+    const scan = await scanDicomFolder(STUDY + 'a', { recursive: false });
+    expect(scan.series).toHaveLength(1);
+    expect(scan.series[0]!.instances).toHaveLength(2);
+  });
+});
+
+describe('groupSeries', () => {
+  const h = (p: Partial<DicomHeaderInfo>): DicomHeaderInfo =>
+    ({ source: 'x', seriesInstanceUid: 'S', studyInstanceUid: 'T', sopInstanceUid: 'U', modality: 'CT', rows: 4, columns: 4, ...p }) as DicomHeaderInfo;
+  it('normal is row × column; ties along the normal fall back to InstanceNumber', () => {
+    expect(sliceNormal([0, 1, 0, 0, 0, -1])).toEqual([-1, 0, 0]);
+    const iop: [number, number, number, number, number, number] = [1, 0, 0, 0, 1, 0];
+    const g = groupSeries([
+      h({ source: 'c', imageOrientationPatient: iop, imagePositionPatient: [0, 0, 2], instanceNumber: 1 }),
+      h({ source: 'b', imageOrientationPatient: iop, imagePositionPatient: [0, 0, 1], instanceNumber: 9 }),
+      h({ source: 'a', imageOrientationPatient: iop, imagePositionPatient: [0, 0, 1], instanceNumber: 3 }),
+      h({ source: 'd', imageOrientationPatient: [1, 0, 0, 0, 1.0004, 0], imagePositionPatient: [5, 5, -1], instanceNumber: 2 }),
+    ]);
+    expect(g).toHaveLength(1);
+    expect(g[0]!.instances.map((x) => x.source)).toEqual(['d', 'a', 'b', 'c']);
+  });
+  it('splits by matrix size and by orientation beyond 1e-3; missing positions use InstanceNumber', () => {
+    const g = groupSeries([
+      h({ source: 'a', rows: 8, instanceNumber: 2 }),
+      h({ source: 'b', rows: 8, instanceNumber: 1 }),
+      h({ source: 'c', imageOrientationPatient: [1, 0, 0, 0, 0.99, 0.141] }),
+      h({ source: 'd' }),
+    ]);
+    expect(g.map((s) => s.instances.map((x) => x.source))).toEqual([['b', 'a'], ['c'], ['d']]);
+    expect(g[0]!.orderedBy).toBe('instance-number');
+  });
+});
