@@ -13,7 +13,7 @@
  * forces one ('kernel' is only available on cpu and wasm).
  */
 import { tf, ScoresdeError } from '@scoresde/core';
-import { FFT2C_BACKENDS, runFft2cKernel } from './kernels.js';
+import { FFT2C_BACKENDS, runFft2cKernel, runMaskedFft2cKernel } from './kernels.js';
 import { matmulFft2c } from './matmulFft2c.js';
 
 export type Fft2cMethod = 'auto' | 'kernel' | 'matmul';
@@ -51,4 +51,47 @@ export function fft2c(x: tf.Tensor, opts: Fft2cOptions = {}): tf.Tensor {
 /** Centred orthonormal inverse 2-D DFT. */
 export function ifft2c(y: tf.Tensor, opts: Omit<Fft2cOptions, 'inverse'> = {}): tf.Tensor {
   return fft2c(y, { ...opts, inverse: true });
+}
+
+/** Real planes [B,H,W,K] → complex [B,H,W,2K] with zero imaginary parts (broadcast multiply). */
+export function embedReal(x: tf.Tensor): tf.Tensor {
+  const [B, H, W, K] = x.shape as [number, number, number, number];
+  return tf.tidy(() => tf.reshape(tf.mul(tf.reshape(x, [B, H, W, K, 1]), tf.tensor1d([1, 0])), [B, H, W, 2 * K]));
+}
+
+/** Complex [B,H,W,2K] → real parts [B,H,W,K] (the adjoint of `embedReal`). */
+export function realPart(z: tf.Tensor): tf.Tensor {
+  const [B, H, W, C] = z.shape as [number, number, number, number];
+  return tf.tidy(() => tf.sum(tf.mul(tf.reshape(z, [B, H, W, C / 2, 2]), tf.tensor1d([1, 0])), 4));
+}
+
+export interface MaskedFft2cOptions extends Fft2cOptions {
+  /** Forward: real input planes [B,H,W,K]; inverse: return the real part [B,H,W,K]. */
+  real?: boolean;
+}
+
+/**
+ * Masked centred DFT pair (the single-coil MRI operator and its adjoint):
+ *   forward  y = M ⊙ F(x)            (x real [B,H,W,K] with `real`, else complex [B,H,W,2K])
+ *   inverse  x = F⁻¹(M ⊙ y)          (real part only with `real`)
+ * `mask` is a 0/1 tensor [1, H, W, 1]. The two are exact adjoints of each other.
+ */
+export function maskedFft2c(x: tf.Tensor, mask: tf.Tensor, opts: MaskedFft2cOptions = {}): tf.Tensor {
+  const inverse = opts.inverse ?? false;
+  const real = opts.real ?? false;
+  const what = inverse ? 'masked ifft2c' : 'masked fft2c';
+  if (real && !inverse) {
+    if (x.shape.length !== 4) throw new ScoresdeError(`${what}: expected [B, H, W, K] real planes, got shape [${x.shape.join(', ')}]`);
+  } else checkShape(x, what);
+  const [, H, W] = x.shape as [number, number, number, number];
+  if (mask.shape.length !== 4 || mask.shape[0] !== 1 || mask.shape[1] !== H || mask.shape[2] !== W || mask.shape[3] !== 1) {
+    throw new ScoresdeError(`${what}: mask must be [1, ${H}, ${W}, 1], got [${mask.shape.join(', ')}]`);
+  }
+  const m = fft2cMethodFor(tf.getBackend(), opts.method);
+  if (m === 'kernel') return runMaskedFft2cKernel(x, mask, inverse, real);
+  return tf.tidy(() => {
+    if (!inverse) return tf.mul(matmulFft2c(real ? embedReal(x) : x, false), mask);
+    const u = matmulFft2c(tf.mul(x, mask), true);
+    return real ? realPart(u) : u;
+  });
 }

@@ -1,50 +1,132 @@
 /**
  * Centred orthonormal 2-D DFT on host memory, the body of the cpu/wasm kernels.
  *
- * Layout: x is a C-ordered float32 array of shape [B, H, W, 2K]: K complex planes per image,
- * channel 2k the real part and 2k+1 the imaginary part of plane k. Each plane is transformed
- * independently:  Y = C_H · X · C_W  with C_n the centred DFT matrix of `centeredDft1d.ts`
- * (rows first along W, then columns along H), accumulated in float64.
+ * Layout: complex data is a C-ordered float32 array of shape [B, H, W, 2K]: K complex planes per
+ * image, channel 2k the real part and 2k+1 the imaginary part of plane k. Real data is
+ * [B, H, W, K] (plane k in channel k). Each plane is transformed independently:
+ *   Y = C_H · X · C_W  with C_n the centred DFT matrix of `centeredDft1d.ts`,
+ * as one pass of 1-D transforms along W and one along H, accumulated in float64.
+ *
+ * Optional extras (used by the MRI operator, all exact):
+ * - `mask` (H·W, 0/1): forward → out = M ⊙ F x; inverse → out = F⁻¹(M ⊙ x). Lines of the mask
+ *   that are entirely zero are skipped in the pass where their result is known to be zero
+ *   (a 1-D Cartesian mask at R× thus costs about 1 + 1/R passes instead of 2).
+ * - `real`: forward takes real planes [B,H,W,K] (imaginary part 0); inverse returns only the
+ *   real part [B,H,W,K] — the exact adjoints of each other.
  */
-import { centeredDft1d } from './centeredDft1d.js';
+import { centeredDft1d, type CenteredDft1d } from './centeredDft1d.js';
 
-export function hostFft2c(x: ArrayLike<number>, out: Float32Array, shape: readonly number[], inverse: boolean): void {
+export interface HostFftOptions {
+  inverse: boolean;
+  mask?: ArrayLike<number> | null;
+  real?: boolean;
+}
+
+/** Output shape of `hostFft2c` for an input shape. */
+export function hostFft2cOutShape(shape: readonly number[], o: HostFftOptions): number[] {
   const [B, H, W, C] = shape as [number, number, number, number];
-  const K = C >> 1;
+  if (!o.real) return [B, H, W, C];
+  return o.inverse ? [B, H, W, C / 2] : [B, H, W, 2 * C];
+}
+
+/** 1-D transform of the line starting at `off` with complex-element stride `stride` in P. */
+function line(P: Float64Array, off: number, stride: number, plan: CenteredDft1d, re: Float64Array, im: Float64Array, inverse: boolean): void {
+  const n = plan.n;
+  for (let t = 0, p = off; t < n; t++, p += stride) {
+    re[t] = P[p]!;
+    im[t] = P[p + 1]!;
+  }
+  plan.run(re, im, inverse);
+  for (let t = 0, p = off; t < n; t++, p += stride) {
+    P[p] = re[t]!;
+    P[p + 1] = im[t]!;
+  }
+}
+
+export function hostFft2c(x: ArrayLike<number>, out: Float32Array, shape: readonly number[], opts: HostFftOptions | boolean): void {
+  const o: HostFftOptions = typeof opts === 'boolean' ? { inverse: opts } : opts;
+  const inverse = o.inverse;
+  const real = o.real ?? false;
+  const mask = o.mask ?? null;
+  const [B, H, W, Cin] = shape as [number, number, number, number];
+  const K = real && !inverse ? Cin : Cin >> 1;
+  const Cout = real ? (inverse ? K : 2 * K) : Cin;
   const rowPlan = centeredDft1d(W);
   const colPlan = centeredDft1d(H);
-  const plane = new Float64Array(2 * H * W); // interleaved re/im, row-major [H, W]
-  const rowRe = new Float64Array(W);
-  const rowIm = new Float64Array(W);
-  const colRe = new Float64Array(H);
-  const colIm = new Float64Array(H);
-  for (let b = 0; b < B; b++) {
-    const base = b * H * W * C;
-    for (let k = 0; k < K; k++) {
-      const ch = 2 * k;
-      for (let i = 0; i < H; i++) {
-        let src = base + i * W * C + ch;
-        for (let j = 0; j < W; j++, src += C) {
-          rowRe[j] = x[src]!;
-          rowIm[j] = x[src + 1]!;
-        }
-        rowPlan.run(rowRe, rowIm, inverse);
-        const p0 = 2 * i * W;
-        for (let j = 0; j < W; j++) {
-          plane[p0 + 2 * j] = rowRe[j]!;
-          plane[p0 + 2 * j + 1] = rowIm[j]!;
+  const P = new Float64Array(2 * H * W); // interleaved re/im, row-major [H, W]
+  const bufRe = new Float64Array(Math.max(H, W));
+  const bufIm = new Float64Array(Math.max(H, W));
+
+  // which lines can be skipped
+  const zeroRow = new Uint8Array(H);
+  const zeroCol = new Uint8Array(W);
+  let nZeroRows = 0;
+  let nZeroCols = 0;
+  if (mask) {
+    zeroRow.fill(1);
+    zeroCol.fill(1);
+    for (let i = 0; i < H; i++) {
+      for (let j = 0; j < W; j++) {
+        if (mask[i * W + j] !== 0) {
+          zeroRow[i] = 0;
+          zeroCol[j] = 0;
         }
       }
-      for (let j = 0; j < W; j++) {
-        for (let i = 0; i < H; i++) {
-          colRe[i] = plane[2 * (i * W + j)]!;
-          colIm[i] = plane[2 * (i * W + j) + 1]!;
+    }
+    for (let i = 0; i < H; i++) nZeroRows += zeroRow[i]!;
+    for (let j = 0; j < W; j++) nZeroCols += zeroCol[j]!;
+  }
+  // The pass that may skip: along H (columns) when whole columns are zero, else along W (rows).
+  const skipCols = nZeroCols >= nZeroRows;
+  const rowPass = (skip: boolean) => {
+    for (let i = 0; i < H; i++) if (!(skip && zeroRow[i])) line(P, 2 * i * W, 2, rowPlan, bufRe, bufIm, inverse);
+  };
+  const colPass = (skip: boolean) => {
+    for (let j = 0; j < W; j++) if (!(skip && zeroCol[j])) line(P, 2 * j, 2 * W, colPlan, bufRe, bufIm, inverse);
+  };
+
+  for (let b = 0; b < B; b++) {
+    const inBase = b * H * W * Cin;
+    const outBase = b * H * W * Cout;
+    for (let k = 0; k < K; k++) {
+      // load (masked on the way in for the inverse)
+      for (let p = 0; p < H * W; p++) {
+        const m = mask && inverse ? mask[p]! : 1;
+        if (real && !inverse) {
+          P[2 * p] = x[inBase + p * Cin + k]!;
+          P[2 * p + 1] = 0;
+        } else {
+          const s = inBase + p * Cin + 2 * k;
+          P[2 * p] = m * x[s]!;
+          P[2 * p + 1] = m * x[s + 1]!;
         }
-        colPlan.run(colRe, colIm, inverse);
-        let dst = base + j * C + ch;
-        for (let i = 0; i < H; i++, dst += W * C) {
-          out[dst] = colRe[i]!;
-          out[dst + 1] = colIm[i]!;
+      }
+      if (inverse) {
+        // first pass acts on the masked input: all-zero lines stay zero
+        if (skipCols) {
+          colPass(true);
+          rowPass(false);
+        } else {
+          rowPass(true);
+          colPass(false);
+        }
+      } else if (skipCols) {
+        // second pass only feeds the output through the mask: skip lines the mask zeroes
+        rowPass(false);
+        colPass(true);
+      } else {
+        colPass(false);
+        rowPass(true);
+      }
+      // store (masked on the way out for the forward)
+      for (let p = 0; p < H * W; p++) {
+        if (real && inverse) {
+          out[outBase + p * Cout + k] = P[2 * p]!;
+        } else {
+          const m = mask && !inverse ? mask[p]! : 1;
+          const d = outBase + p * Cout + 2 * k;
+          out[d] = m * P[2 * p]!;
+          out[d + 1] = m * P[2 * p + 1]!;
         }
       }
     }

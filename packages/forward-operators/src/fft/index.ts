@@ -1,4 +1,4 @@
-export { fft2c, ifft2c, fft2cMethodFor, type Fft2cMethod, type Fft2cOptions } from './fft2c.js';
+export { fft2c, ifft2c, maskedFft2c, embedReal, realPart, fft2cMethodFor, type Fft2cMethod, type Fft2cOptions, type MaskedFft2cOptions } from './fft2c.js';
 export { centeredDft1d, isPowerOfTwo, type CenteredDft1d } from './centeredDft1d.js';
 export { centeredDftMatrix, matmulFft2c } from './matmulFft2c.js';
-export { registerFftKernels, FFT2C_KERNEL } from './kernels.js';
+export { registerFftKernels, FFT2C_KERNEL, MASKED_FFT2C_KERNEL } from './kernels.js';

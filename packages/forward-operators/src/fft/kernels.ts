@@ -1,6 +1,10 @@
 /**
- * The custom tfjs kernel `ScoresdeFft2c` (attrs: { inverse: boolean }) for the 'cpu' and 'wasm'
- * backends. It reads the input straight from the backend's host memory (cpu: `readSync`;
+ * Custom tfjs kernels for the 'cpu' and 'wasm' backends:
+ * - `ScoresdeFft2c` {x} (attrs { inverse }): y = F x or F⁻¹ x on [B,H,W,2K];
+ * - `ScoresdeMaskedFft2c` {x, mask} (attrs { inverse, real }): forward y = M ⊙ F x, inverse
+ *   x = F⁻¹(M ⊙ y); with `real`, the forward takes real planes [B,H,W,K] and the inverse returns
+ *   the real part [B,H,W,K] (the MRI operator's forward and adjoint in one kernel each).
+ * Each It reads the input straight from the backend's host memory (cpu: `readSync`;
  * wasm: a view of the wasm heap), runs `hostFft2c` and writes the result into a new tensor of
  * the same backend — no round trip through the engine per op.
  *
@@ -8,11 +12,14 @@
  * With complex data stored as (re, im) channel pairs, the transpose of that real map is the real
  * form of the adjoint Fᴴ, and Fᴴ = F⁻¹ since F is unitary. So ∂L/∂x = F⁻¹(∂L/∂y) for the forward
  * kernel and F(∂L/∂y) for the inverse one — the re/im channels are passed through unchanged.
+ * Likewise (M ⊙ F ∘ embed)ᵀ = Re ∘ F⁻¹ ∘ (M ⊙ ·): the masked kernels' gradients are each other.
+ * The mask gets a zero gradient (it is data, not a parameter).
  */
 import { tf } from '@scoresde/core';
-import { hostFft2c } from './hostFft2c.js';
+import { hostFft2c, hostFft2cOutShape } from './hostFft2c.js';
 
 export const FFT2C_KERNEL = 'ScoresdeFft2c';
+export const MASKED_FFT2C_KERNEL = 'ScoresdeMaskedFft2c';
 export const FFT2C_BACKENDS = ['cpu', 'wasm'] as const;
 
 interface CpuLike {
@@ -49,6 +56,36 @@ const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   return outInfo;
 };
 
+interface MaskedAttrs {
+  inverse?: boolean;
+  real?: boolean;
+}
+
+const cpuMaskedKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = inputs['x'] as tf.TensorInfo;
+  const mask = inputs['mask'] as tf.TensorInfo;
+  const be = backend as unknown as CpuLike;
+  const a = attrs as MaskedAttrs;
+  const o = { inverse: Boolean(a.inverse), real: Boolean(a.real), mask: be.readSync(mask.dataId) };
+  const shape = hostFft2cOutShape(x.shape, o);
+  const out = new Float32Array(size(shape));
+  hostFft2c(be.readSync(x.dataId), out, x.shape, o);
+  return be.makeTensorInfo(shape, 'float32', out);
+};
+
+const wasmMaskedKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = inputs['x'] as tf.TensorInfo;
+  const mask = inputs['mask'] as tf.TensorInfo;
+  const be = backend as unknown as WasmLike;
+  const a = attrs as MaskedAttrs;
+  const inverse = Boolean(a.inverse);
+  const real = Boolean(a.real);
+  const shape = hostFft2cOutShape(x.shape, { inverse, real });
+  const outInfo = be.makeOutput(shape, 'float32');
+  hostFft2c(be.typedArrayFromHeap(x), be.typedArrayFromHeap(outInfo), x.shape, { inverse, real, mask: be.typedArrayFromHeap(mask) });
+  return outInfo;
+};
+
 let registered = false;
 
 /** Register the kernels (both backends) and the gradient once; later calls do nothing. */
@@ -59,6 +96,25 @@ export function registerFftKernels(): void {
     if (!tf.getKernel(FFT2C_KERNEL, backendName)) {
       tf.registerKernel({ kernelName: FFT2C_KERNEL, backendName, kernelFunc: backendName === 'cpu' ? cpuKernel : wasmKernel });
     }
+  }
+  for (const backendName of FFT2C_BACKENDS) {
+    if (!tf.getKernel(MASKED_FFT2C_KERNEL, backendName)) {
+      tf.registerKernel({ kernelName: MASKED_FFT2C_KERNEL, backendName, kernelFunc: backendName === 'cpu' ? cpuMaskedKernel : wasmMaskedKernel });
+    }
+  }
+  if (!tf.getGradient(MASKED_FFT2C_KERNEL)) {
+    tf.registerGradient({
+      kernelName: MASKED_FFT2C_KERNEL,
+      inputsToSave: ['mask'],
+      gradFunc: (dy, saved, attrs) => {
+        const a = attrs as MaskedAttrs;
+        const mask = saved[0]!;
+        return {
+          x: () => runMaskedFft2cKernel(dy as tf.Tensor, mask, !a.inverse, Boolean(a.real)),
+          mask: () => tf.zerosLike(mask),
+        };
+      },
+    });
   }
   if (!tf.getGradient(FFT2C_KERNEL)) {
     tf.registerGradient({
@@ -76,4 +132,10 @@ export function registerFftKernels(): void {
 export function runFft2cKernel(x: tf.Tensor, inverse: boolean): tf.Tensor {
   registerFftKernels();
   return tf.engine().runKernel(FFT2C_KERNEL, { x }, { inverse }) as tf.Tensor;
+}
+
+/** Run the masked kernel on the active backend (cpu or wasm). `mask` is [1, H, W, 1] float32. */
+export function runMaskedFft2cKernel(x: tf.Tensor, mask: tf.Tensor, inverse: boolean, real: boolean): tf.Tensor {
+  registerFftKernels();
+  return tf.engine().runKernel(MASKED_FFT2C_KERNEL, { x, mask }, { inverse, real }) as tf.Tensor;
 }

@@ -22,7 +22,7 @@
  */
 import { ScoresdeError, tf, type Decomposition, type ForwardOperator, type NoiseModel, type Tensor } from '@scoresde/core';
 import { checkImageShape, checkInput, checkOutput } from '../util/shape.js';
-import { fft2c, ifft2c, type Fft2cMethod } from '../fft/fft2c.js';
+import { embedReal, fft2c, ifft2c, maskedFft2c, realPart, type Fft2cMethod } from '../fft/fft2c.js';
 import type { KspaceMask } from './masks/kspaceMask.js';
 import type { CoilMaps } from './coilMaps.js';
 
@@ -52,8 +52,10 @@ export class MriOperator implements ForwardOperator {
   readonly maskData: KspaceMask;
   private readonly fftMethod: Fft2cMethod;
   private readonly maskT: Tensor; // [1, H, W, 1]
-  private readonly sRe?: Tensor; // [1, H, W, C]
-  private readonly sIm?: Tensor;
+  /** Coil maps interleaved per pixel: [1, H, W, 2C] = (Re S_1, Im S_1, Re S_2, …). */
+  private readonly sInt?: Tensor;
+  /** Real 2×2C matrix of z ↦ (S_c z)_c per pixel: [1, H, W, 2, 2C]; row 0 multiplies Re z, row 1 Im z. */
+  private readonly sMat?: Tensor;
   private readonly invSumS2?: Tensor; // [1, H, W, 1]: 1/Σ|S_c|² (0 where the sum is 0)
 
   constructor(o: MriOperatorOptions) {
@@ -75,24 +77,30 @@ export class MriOperator implements ForwardOperator {
       if (m.h !== H || m.w !== W) {
         throw new ScoresdeError(`${this.name}: coil maps are ${m.coils}×${m.h}×${m.w}×2 but the image is ${H}×${W} (expected [coils, ${H}, ${W}, 2])`);
       }
-      this.coils = m.coils;
-      const re = new Float32Array(H * W * m.coils);
-      const im = new Float32Array(H * W * m.coils);
+      const C = m.coils;
+      this.coils = C;
+      const inter = new Float32Array(H * W * 2 * C);
+      const mat = new Float32Array(H * W * 4 * C);
       const s2 = new Float32Array(H * W);
-      for (let c = 0; c < m.coils; c++) {
+      for (let c = 0; c < C; c++) {
         for (let p = 0; p < H * W; p++) {
           const a = m.data[(c * H * W + p) * 2]!;
           const b = m.data[(c * H * W + p) * 2 + 1]!;
-          re[p * m.coils + c] = a;
-          im[p * m.coils + c] = b;
+          inter[p * 2 * C + 2 * c] = a;
+          inter[p * 2 * C + 2 * c + 1] = b;
+          // (zr + i zi)(a + i b) = (a zr − b zi) + i (b zr + a zi)
+          mat[p * 4 * C + 2 * c] = a;
+          mat[p * 4 * C + 2 * c + 1] = b;
+          mat[p * 4 * C + 2 * C + 2 * c] = -b;
+          mat[p * 4 * C + 2 * C + 2 * c + 1] = a;
           s2[p]! += a * a + b * b;
         }
       }
       for (let p = 0; p < H * W; p++) s2[p] = s2[p]! > 0 ? 1 / s2[p]! : 0;
-      this.sRe = tf.keep(tf.tensor4d(re, [1, H, W, m.coils]));
-      this.sIm = tf.keep(tf.tensor4d(im, [1, H, W, m.coils]));
+      this.sInt = tf.keep(tf.tensor4d(inter, [1, H, W, 2 * C]));
+      this.sMat = tf.keep(tf.tensor5d(mat, [1, H, W, 2, 2 * C]));
       this.invSumS2 = tf.keep(tf.tensor4d(s2, [1, H, W, 1]));
-      this.outputShape = [H, W, 2 * m.coils];
+      this.outputShape = [H, W, 2 * C];
     } else {
       this.coils = 1;
       this.outputShape = [H, W, 2];
@@ -106,57 +114,37 @@ export class MriOperator implements ForwardOperator {
     return this.maskT;
   }
 
-  private toComplex(x: Tensor): Tensor {
-    return this.realInput ? tf.concat([x, tf.zerosLike(x)], 3) : x;
+  /** (S_c x)_c: [B,H,W,1] real or [B,H,W,2] complex → [B,H,W,2C] (coil-interleaved re/im). */
+  private applyMaps(x: Tensor): Tensor {
+    if (this.realInput) return tf.mul(x, this.sInt!);
+    const [B, H, W] = x.shape as [number, number, number, number];
+    return tf.sum(tf.mul(tf.reshape(x, [B, H, W, 2, 1]), this.sMat!), 3);
   }
 
-  private fromComplex(z: Tensor): Tensor {
-    return this.realInput ? tf.slice(z, [0, 0, 0, 0], [-1, -1, -1, 1]) : z;
-  }
-
-  /** S_c z for every coil: [B,H,W,2] → [B,H,W,2C] (coil-interleaved re/im). */
-  private applyMaps(z: Tensor): Tensor {
-    const [B, H, W] = z.shape as [number, number, number, number];
-    const zr = tf.slice(z, [0, 0, 0, 0], [-1, -1, -1, 1]);
-    const zi = tf.slice(z, [0, 0, 0, 1], [-1, -1, -1, 1]);
-    const re = tf.sub(tf.mul(this.sRe!, zr), tf.mul(this.sIm!, zi));
-    const im = tf.add(tf.mul(this.sRe!, zi), tf.mul(this.sIm!, zr));
-    return tf.reshape(tf.stack([re, im], 4), [B, H, W, 2 * this.coils]);
-  }
-
-  /** Σ_c S̄_c u_c: [B,H,W,2C] → [B,H,W,2]. */
+  /** Σ_c S̄_c u_c (its real part for real inputs): [B,H,W,2C] → [B,H,W,2] or [B,H,W,1]. */
   private combineMaps(u: Tensor): Tensor {
+    if (this.realInput) return tf.sum(tf.mul(u, this.sInt!), 3, true);
     const [B, H, W] = u.shape as [number, number, number, number];
-    const [ur, ui] = tf.unstack(tf.reshape(u, [B, H, W, this.coils, 2]), 4) as [Tensor, Tensor];
-    const re = tf.sum(tf.add(tf.mul(this.sRe!, ur), tf.mul(this.sIm!, ui)), 3, true);
-    const im = tf.sum(tf.sub(tf.mul(this.sRe!, ui), tf.mul(this.sIm!, ur)), 3, true);
-    return tf.concat([re, im], 3);
+    return tf.sum(tf.mul(tf.reshape(u, [B, H, W, 1, 2 * this.coils]), this.sMat!), 4);
   }
 
   forward(x: Tensor): Tensor {
     checkInput(x, this);
-    return tf.tidy(() => {
-      const z = this.toComplex(x);
-      const s = this.sRe ? this.applyMaps(z) : z;
-      return tf.mul(fft2c(s, { method: this.fftMethod }), this.maskT);
-    });
+    const method = this.fftMethod;
+    if (!this.sInt) return maskedFft2c(x, this.maskT, { real: this.realInput, method });
+    return tf.tidy(() => maskedFft2c(this.applyMaps(x), this.maskT, { method }));
   }
 
   adjoint(y: Tensor): Tensor {
     checkOutput(y, this);
-    return tf.tidy(() => {
-      const u = ifft2c(tf.mul(y, this.maskT), { method: this.fftMethod });
-      return this.fromComplex(this.sRe ? this.combineMaps(u) : u);
-    });
+    const method = this.fftMethod;
+    if (!this.sInt) return maskedFft2c(y, this.maskT, { inverse: true, real: this.realInput, method });
+    return tf.tidy(() => this.combineMaps(maskedFft2c(y, this.maskT, { inverse: true, method })));
   }
 
   pseudoInverse(y: Tensor): Tensor {
-    checkOutput(y, this);
-    if (!this.sRe) return this.adjoint(y);
-    return tf.tidy(() => {
-      const u = ifft2c(tf.mul(y, this.maskT), { method: this.fftMethod });
-      return this.fromComplex(tf.mul(this.combineMaps(u), this.invSumS2!));
-    });
+    if (!this.sInt) return this.adjoint(y);
+    return tf.tidy(() => tf.mul(this.adjoint(y), this.invSumS2!));
   }
 
   private makeDecomposition(): Decomposition {
@@ -165,9 +153,13 @@ export class MriOperator implements ForwardOperator {
       transformShape: [H, W, 2],
       transform: (x: Tensor) => {
         checkInput(x, this);
-        return tf.tidy(() => fft2c(this.toComplex(x), { method: this.fftMethod }));
+        return tf.tidy(() => fft2c(this.realInput ? embedReal(x) : x, { method: this.fftMethod }));
       },
-      inverseTransform: (z: Tensor) => tf.tidy(() => this.fromComplex(ifft2c(z, { method: this.fftMethod }))),
+      inverseTransform: (z: Tensor) =>
+        tf.tidy(() => {
+          const u = ifft2c(z, { method: this.fftMethod });
+          return this.realInput ? realPart(u) : u;
+        }),
       mask: () => tf.tidy(() => tf.tile(this.maskT, [1, 1, 1, 2])),
       embed: (y: Tensor) => {
         checkOutput(y, this);
@@ -177,6 +169,6 @@ export class MriOperator implements ForwardOperator {
   }
 
   dispose(): void {
-    tf.dispose([this.maskT, ...(this.sRe ? [this.sRe, this.sIm!, this.invSumS2!] : [])]);
+    tf.dispose([this.maskT, ...(this.sInt ? [this.sInt, this.sMat!, this.invSumS2!] : [])]);
   }
 }

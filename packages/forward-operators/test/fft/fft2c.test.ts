@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { tf, initBackend, parseNpy, Rng } from '@scoresde/core';
-import { fft2c, ifft2c, centeredDft1d } from '../../src/fft/index.js';
+import { fft2c, ifft2c, centeredDft1d, maskedFft2c, embedReal, realPart } from '../../src/fft/index.js';
 
 const fx = (name: string) => {
   const a = parseNpy(readFileSync(fileURLToPath(new URL(`./fixtures/${name}.npy`, import.meta.url))), { name });
@@ -62,6 +62,67 @@ for (const backend of ['cpu', 'wasm'] as const) {
         }
       });
     });
+  });
+}
+
+/** Masks that exercise the line-skipping paths: zero columns, zero rows, scattered 2-D. */
+function testMasks(H: number, W: number): [string, tf.Tensor][] {
+  const rng = new Rng(21);
+  const cols = Array.from({ length: W }, () => (rng.uniform() < 0.3 ? 1 : 0));
+  const rows = Array.from({ length: H }, () => (rng.uniform() < 0.3 ? 1 : 0));
+  const colM = new Float32Array(H * W);
+  const rowM = new Float32Array(H * W);
+  const m2 = new Float32Array(H * W);
+  for (let i = 0; i < H; i++)
+    for (let j = 0; j < W; j++) {
+      colM[i * W + j] = cols[j]!;
+      rowM[i * W + j] = rows[i]!;
+      m2[i * W + j] = rng.uniform() < 0.4 ? 1 : 0;
+    }
+  return [
+    ['column mask', tf.tensor4d(colM, [1, H, W, 1])],
+    ['row mask', tf.tensor4d(rowM, [1, H, W, 1])],
+    ['2-D mask', tf.tensor4d(m2, [1, H, W, 1])],
+  ];
+}
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  describe(`maskedFft2c on ${backend}`, () => {
+    beforeAll(async () => {
+      await initBackend(backend);
+    });
+    for (const [H, W] of [
+      [16, 12],
+      [9, 14],
+    ] as const) {
+      it(`equals M ⊙ fft2c and fft2c⁻¹(M ⊙ ·) (real and complex, kernel and matmul), ${H}×${W}`, () => {
+        tf.tidy(() => {
+          const rng = new Rng(H * W);
+          const xr = rng.normalTensor([2, H, W, 2]); // two real planes
+          const xc = rng.normalTensor([2, H, W, 4]); // two complex planes
+          for (const [, mask] of testMasks(H, W)) {
+            for (const method of ['kernel', 'matmul'] as const) {
+              const fwdC = maskedFft2c(xc, mask, { method });
+              expect(maxAbsDiff(fwdC, tf.mul(fft2c(xc), mask))).toBeLessThan(1e-5);
+              const fwdR = maskedFft2c(xr, mask, { method, real: true });
+              expect(fwdR.shape).toEqual([2, H, W, 4]);
+              expect(maxAbsDiff(fwdR, tf.mul(fft2c(embedReal(xr)), mask))).toBeLessThan(1e-5);
+              const invC = maskedFft2c(xc, mask, { method, inverse: true });
+              expect(maxAbsDiff(invC, ifft2c(tf.mul(xc, mask)))).toBeLessThan(1e-5);
+              const invR = maskedFft2c(xc, mask, { method, inverse: true, real: true });
+              expect(invR.shape).toEqual([2, H, W, 2]);
+              expect(maxAbsDiff(invR, realPart(ifft2c(tf.mul(xc, mask))))).toBeLessThan(1e-5);
+              // gradients: the real forward's vector–Jacobian product is the real inverse
+              const dy = rng.normalTensor([2, H, W, 4]);
+              const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(maskedFft2c(v, mask, { method, real: true }), dy)))(xr);
+              expect(maxAbsDiff(g, maskedFft2c(dy, mask, { method, inverse: true, real: true }))).toBeLessThan(1e-5);
+              const gi = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(maskedFft2c(v, mask, { method, inverse: true, real: true }), xr)))(dy);
+              expect(maxAbsDiff(gi, maskedFft2c(xr, mask, { method, real: true }))).toBeLessThan(1e-5);
+            }
+          }
+        });
+      });
+    }
   });
 }
 
