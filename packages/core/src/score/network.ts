@@ -46,6 +46,10 @@ export class NetworkScoreModel implements ScoreModel {
     this.sampleShape = [c.imageSize, c.imageSize, c.numChannels];
     const kind = sdeKind(sde);
     if (!kind) throw new ScoresdeError(`score network: SDE '${sde.name}' is not VE, VP or sub-VP; the network's score conversion is undefined for it`);
+    const trained = { vesde: 've', vpsde: 'vp', subvpsde: 'subvp' }[c.sde];
+    if (kind !== trained) {
+      throw new ScoresdeError(`score network: trained for training.sde '${c.sde}' but used with SDE '${sde.name}'; its score conversion would be wrong`);
+    }
     this.kind = kind;
     this.continuous = opts.continuous ?? c.continuous;
     if (!this.continuous && kind === 'vp') {

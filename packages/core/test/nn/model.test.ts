@@ -20,6 +20,7 @@ import { createRegistries } from '../../src/registry/registries.js';
 import { Dropout } from '../../src/nn/dropout.js';
 import { NetworkScoreModel } from '../../src/score/network.js';
 import { VESDE } from '../../src/sde/ve.js';
+import { VPSDE } from '../../src/sde/vp.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = path.join(here, 'fixtures', 'variants', 've_outskip_inskip_cat');
@@ -131,12 +132,18 @@ describe('state_dict round trip and registry', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'model-'));
     await writeSafetensors(path.join(dir, 'weights.safetensors'), await net.params.stateDict());
     copyFileSync(path.join(fixture, 'config.json'), path.join(dir, 'config.json'));
+    expect(oneLineError(() => new NetworkScoreModel(net, new VPSDE()))).toMatch(/trained for training\.sde 'vesde' but used with SDE 'vp'/);
     const a = new NetworkScoreModel(net, new VESDE({ sigmaMin: 0.01, sigmaMax: 50, N: 1000 }));
     const b = await loadScoreModelFolder(dir);
     const xs = x();
     const [sa, sb] = [a.score(xs, t), b.score(xs, t)];
     expect(Array.from(sa.dataSync())).toEqual(Array.from(sb.dataSync()));
-    tf.dispose([xs, sa, sb]);
+    // one shared time = the same time per sample
+    const [s1, s2] = [a.score(xs, 0.4), a.score(xs, new Float32Array([0.4, 0.4]))];
+    expect(Array.from(s1.dataSync())).toEqual(Array.from(s2.dataSync()));
+    expect(() => a.score(xs, new Float32Array([0.4]))).toThrow(/got 1 times for a batch of 2/);
+    expect(() => a.score(tf.zeros([1, 8, 8, 1]), 0.4)).toThrow(/input shape \[1,8,8,1\] does not match the network's \[B, 8, 8, 2\]/);
+    tf.dispose([xs, sa, sb, s1, s2]);
     a.dispose();
     b.dispose();
   });
