@@ -4,8 +4,8 @@
  * Method (Golub & Van Loan §8.3): Householder reduction A = Q T Qᵀ to a symmetric tridiagonal T
  * (only the lower triangle of (A + Aᵀ)/2 is used and updated, by symmetric rank-2 updates),
  * backward accumulation of Q, then the implicit QL iteration with Wilkinson-type shifts on T,
- * whose Givens rotations are applied to the rows of Uᵀ (contiguous memory, so the O(n³) parts
- * stream through rows). Eigenvalues are returned ascending; `vectors` is U in row-major order,
+ * whose Givens rotations turn Q into U = Q V one sweep at a time (each row of U is streamed once
+ * per sweep). Eigenvalues are returned ascending; `vectors` is U in row-major order,
  * column j (entries U[i·n + j]) being the unit eigenvector of `values[j]`.
  * Cost ≈ 9n³ flops; see the package README for measured times.
  */
@@ -36,18 +36,15 @@ export function symEig(a: ArrayLike<number>, n: number): SymEig {
   }
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  const q = tridiagonalize(w, n, d, e);
-  // q now holds Q row-major; the QL iteration works on Uᵀ = Qᵀ, so transpose in place.
-  transposeInPlace(q, n);
-  implicitQL(d, e, q, n);
+  // u = Q row-major; the QL rotations then turn it into U = Q V.
+  const u = tridiagonalize(w, n, d, e);
+  implicitQL(d, e, u, n);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x]! - d[y]!);
-  const values = new Float64Array(n);
+  const values = Float64Array.from(order, (i) => d[i]!);
   const vectors = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    const src = order[j]!;
-    values[j] = d[src]!;
-    const row = src * n;
-    for (let i = 0; i < n; i++) vectors[i * n + j] = q[row + i]!;
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    for (let j = 0; j < n; j++) vectors[row + j] = u[row + order[j]!]!;
   }
   return { n, values, vectors };
 }
@@ -149,22 +146,15 @@ function tridiagonalize(w: Float64Array, n: number, d: Float64Array, e: Float64A
   return w;
 }
 
-function transposeInPlace(m: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const t = m[i * n + j]!;
-      m[i * n + j] = m[j * n + i]!;
-      m[j * n + i] = t;
-    }
-  }
-}
-
 /**
- * Implicit QL on the tridiagonal (d, e), shift from the leading 2×2 block. Each Givens rotation
- * in the plane (i, i+1) is applied to rows i and i+1 of `ut` (= Uᵀ), so on return row j of `ut`
- * is the eigenvector of d[j].
+ * Implicit QL on the tridiagonal (d, e), shift from the leading 2×2 block. The Givens rotations of
+ * one sweep (planes (i, i+1), i = m−1 … l) are recorded, then applied to the columns of `u` one
+ * row at a time (each row is read and written once per sweep, contiguously); on return column j
+ * of `u` is the eigenvector of d[j].
  */
-function implicitQL(d: Float64Array, e: Float64Array, ut: Float64Array, n: number): void {
+function implicitQL(d: Float64Array, e: Float64Array, u: Float64Array, n: number): void {
+  const cs = new Float64Array(n);
+  const sn = new Float64Array(n);
   for (let l = 0; l < n; l++) {
     for (let sweep = 0; ; sweep++) {
       let m = l;
@@ -182,6 +172,7 @@ function implicitQL(d: Float64Array, e: Float64Array, ut: Float64Array, n: numbe
       let c = 1;
       let p = 0;
       let deflated = false;
+      let last = m; // lowest plane rotated in this sweep (m: none)
       for (let i = m - 1; i >= l; i--) {
         const f = s * e[i]!;
         const b = c * e[i]!;
@@ -201,8 +192,11 @@ function implicitQL(d: Float64Array, e: Float64Array, ut: Float64Array, n: numbe
         p = s * r;
         d[i + 1] = g + p;
         g = c * r - b;
-        rotateRows(ut, n, i, c, s);
+        cs[i] = c;
+        sn[i] = s;
+        last = i;
       }
+      if (last < m) applySweep(u, n, cs, sn, last, m);
       if (deflated) continue;
       d[l] -= p;
       e[l] = g;
@@ -211,14 +205,54 @@ function implicitQL(d: Float64Array, e: Float64Array, ut: Float64Array, n: numbe
   }
 }
 
-/** rows (i, i+1) ← (c·rᵢ − s·rᵢ₊₁, s·rᵢ + c·rᵢ₊₁). */
-function rotateRows(ut: Float64Array, n: number, i: number, c: number, s: number): void {
-  const a0 = i * n;
-  const b0 = a0 + n;
-  for (let k = 0; k < n; k++) {
-    const x = ut[a0 + k]!;
-    const y = ut[b0 + k]!;
-    ut[a0 + k] = c * x - s * y;
-    ut[b0 + k] = s * x + c * y;
+/**
+ * Apply the rotations of planes i = m−1 down to lo, in that order, to the columns of u:
+ * (u_i, u_{i+1}) ← (c u_i − s u_{i+1}, s u_i + c u_{i+1}). After plane i, column i+1 is final, so
+ * each row is swept once carrying the running column value.
+ */
+function applySweep(u: Float64Array, n: number, cs: Float64Array, sn: Float64Array, lo: number, m: number): void {
+  let k = 0;
+  // four rows at a time: independent carries hide the latency of the recurrence
+  for (; k + 3 < n; k += 4) {
+    const r0 = k * n;
+    const r1 = r0 + n;
+    const r2 = r1 + n;
+    const r3 = r2 + n;
+    let c0 = u[r0 + m]!;
+    let c1 = u[r1 + m]!;
+    let c2 = u[r2 + m]!;
+    let c3 = u[r3 + m]!;
+    for (let i = m - 1; i >= lo; i--) {
+      const c = cs[i]!;
+      const s = sn[i]!;
+      const a0 = u[r0 + i]!;
+      const a1 = u[r1 + i]!;
+      const a2 = u[r2 + i]!;
+      const a3 = u[r3 + i]!;
+      u[r0 + i + 1] = s * a0 + c * c0;
+      u[r1 + i + 1] = s * a1 + c * c1;
+      u[r2 + i + 1] = s * a2 + c * c2;
+      u[r3 + i + 1] = s * a3 + c * c3;
+      c0 = c * a0 - s * c0;
+      c1 = c * a1 - s * c1;
+      c2 = c * a2 - s * c2;
+      c3 = c * a3 - s * c3;
+    }
+    u[r0 + lo] = c0;
+    u[r1 + lo] = c1;
+    u[r2 + lo] = c2;
+    u[r3 + lo] = c3;
+  }
+  for (; k < n; k++) {
+    const row = k * n;
+    let carry = u[row + m]!;
+    for (let i = m - 1; i >= lo; i--) {
+      const a = u[row + i]!;
+      const c = cs[i]!;
+      const s = sn[i]!;
+      u[row + i + 1] = s * a + c * carry;
+      carry = c * a - s * carry;
+    }
+    u[row + lo] = carry;
   }
 }
