@@ -43,6 +43,82 @@ function line(P: Float64Array, off: number, stride: number, plan: CenteredDft1d,
   }
 }
 
+/**
+ * The two 1-D passes over one H×W complex plane (interleaved re/im, row-major, float64), with
+ * the line skipping described above. For `inverse` the plane must already be masked; for the
+ * forward the caller masks the result (skipped lines hold stale values until then).
+ */
+export class PlaneFft {
+  private readonly rowPlan: CenteredDft1d;
+  private readonly colPlan: CenteredDft1d;
+  private readonly bufRe: Float64Array;
+  private readonly bufIm: Float64Array;
+  private readonly zeroRow: Uint8Array;
+  private readonly zeroCol: Uint8Array;
+  private readonly skipCols: boolean;
+
+  constructor(
+    readonly h: number,
+    readonly w: number,
+    mask: ArrayLike<number> | null,
+  ) {
+    this.rowPlan = centeredDft1d(w);
+    this.colPlan = centeredDft1d(h);
+    this.bufRe = new Float64Array(Math.max(h, w));
+    this.bufIm = new Float64Array(Math.max(h, w));
+    this.zeroRow = new Uint8Array(h);
+    this.zeroCol = new Uint8Array(w);
+    let nZeroRows = 0;
+    let nZeroCols = 0;
+    if (mask) {
+      this.zeroRow.fill(1);
+      this.zeroCol.fill(1);
+      for (let i = 0; i < h; i++) {
+        for (let j = 0; j < w; j++) {
+          if (mask[i * w + j] !== 0) {
+            this.zeroRow[i] = 0;
+            this.zeroCol[j] = 0;
+          }
+        }
+      }
+      for (let i = 0; i < h; i++) nZeroRows += this.zeroRow[i]!;
+      for (let j = 0; j < w; j++) nZeroCols += this.zeroCol[j]!;
+    }
+    // The pass that may skip: along H (columns) when whole columns are zero, else along W (rows).
+    this.skipCols = nZeroCols >= nZeroRows;
+  }
+
+  private rowPass(P: Float64Array, inverse: boolean, skip: boolean): void {
+    const { h, w, zeroRow, rowPlan, bufRe, bufIm } = this;
+    for (let i = 0; i < h; i++) if (!(skip && zeroRow[i])) line(P, 2 * i * w, 2, rowPlan, bufRe, bufIm, inverse);
+  }
+
+  private colPass(P: Float64Array, inverse: boolean, skip: boolean): void {
+    const { w, zeroCol, colPlan, bufRe, bufIm } = this;
+    for (let j = 0; j < w; j++) if (!(skip && zeroCol[j])) line(P, 2 * j, 2 * w, colPlan, bufRe, bufIm, inverse);
+  }
+
+  run(P: Float64Array, inverse: boolean): void {
+    if (inverse) {
+      // the first pass acts on the masked input: all-zero lines stay zero
+      if (this.skipCols) {
+        this.colPass(P, true, true);
+        this.rowPass(P, true, false);
+      } else {
+        this.rowPass(P, true, true);
+        this.colPass(P, true, false);
+      }
+    } else if (this.skipCols) {
+      // the second pass only feeds the output through the mask: skip lines the mask zeroes
+      this.rowPass(P, false, false);
+      this.colPass(P, false, true);
+    } else {
+      this.colPass(P, false, false);
+      this.rowPass(P, false, true);
+    }
+  }
+}
+
 export function hostFft2c(x: ArrayLike<number>, out: Float32Array, shape: readonly number[], opts: HostFftOptions | boolean): void {
   const o: HostFftOptions = typeof opts === 'boolean' ? { inverse: opts } : opts;
   const inverse = o.inverse;
@@ -51,73 +127,25 @@ export function hostFft2c(x: ArrayLike<number>, out: Float32Array, shape: readon
   const [B, H, W, Cin] = shape as [number, number, number, number];
   const K = real && !inverse ? Cin : Cin >> 1;
   const Cout = real ? (inverse ? K : 2 * K) : Cin;
-  const rowPlan = centeredDft1d(W);
-  const colPlan = centeredDft1d(H);
-  const P = new Float64Array(2 * H * W); // interleaved re/im, row-major [H, W]
-  const bufRe = new Float64Array(Math.max(H, W));
-  const bufIm = new Float64Array(Math.max(H, W));
-
-  // which lines can be skipped
-  const zeroRow = new Uint8Array(H);
-  const zeroCol = new Uint8Array(W);
-  let nZeroRows = 0;
-  let nZeroCols = 0;
-  if (mask) {
-    zeroRow.fill(1);
-    zeroCol.fill(1);
-    for (let i = 0; i < H; i++) {
-      for (let j = 0; j < W; j++) {
-        if (mask[i * W + j] !== 0) {
-          zeroRow[i] = 0;
-          zeroCol[j] = 0;
-        }
-      }
-    }
-    for (let i = 0; i < H; i++) nZeroRows += zeroRow[i]!;
-    for (let j = 0; j < W; j++) nZeroCols += zeroCol[j]!;
-  }
-  // The pass that may skip: along H (columns) when whole columns are zero, else along W (rows).
-  const skipCols = nZeroCols >= nZeroRows;
-  const rowPass = (skip: boolean) => {
-    for (let i = 0; i < H; i++) if (!(skip && zeroRow[i])) line(P, 2 * i * W, 2, rowPlan, bufRe, bufIm, inverse);
-  };
-  const colPass = (skip: boolean) => {
-    for (let j = 0; j < W; j++) if (!(skip && zeroCol[j])) line(P, 2 * j, 2 * W, colPlan, bufRe, bufIm, inverse);
-  };
-
+  const plane = new PlaneFft(H, W, mask);
+  const P = new Float64Array(2 * H * W);
   for (let b = 0; b < B; b++) {
     const inBase = b * H * W * Cin;
     const outBase = b * H * W * Cout;
     for (let k = 0; k < K; k++) {
       // load (masked on the way in for the inverse)
       for (let p = 0; p < H * W; p++) {
-        const m = mask && inverse ? mask[p]! : 1;
         if (real && !inverse) {
           P[2 * p] = x[inBase + p * Cin + k]!;
           P[2 * p + 1] = 0;
         } else {
+          const m = mask && inverse ? mask[p]! : 1;
           const s = inBase + p * Cin + 2 * k;
           P[2 * p] = m * x[s]!;
           P[2 * p + 1] = m * x[s + 1]!;
         }
       }
-      if (inverse) {
-        // first pass acts on the masked input: all-zero lines stay zero
-        if (skipCols) {
-          colPass(true);
-          rowPass(false);
-        } else {
-          rowPass(true);
-          colPass(false);
-        }
-      } else if (skipCols) {
-        // second pass only feeds the output through the mask: skip lines the mask zeroes
-        rowPass(false);
-        colPass(true);
-      } else {
-        colPass(false);
-        rowPass(true);
-      }
+      plane.run(P, inverse);
       // store (masked on the way out for the forward)
       for (let p = 0; p < H * W; p++) {
         if (real && inverse) {

@@ -3,7 +3,9 @@
  * - `ScoresdeFft2c` {x} (attrs { inverse }): y = F x or F⁻¹ x on [B,H,W,2K];
  * - `ScoresdeMaskedFft2c` {x, mask} (attrs { inverse, real }): forward y = M ⊙ F x, inverse
  *   x = F⁻¹(M ⊙ y); with `real`, the forward takes real planes [B,H,W,K] and the inverse returns
- *   the real part [B,H,W,K] (the MRI operator's forward and adjoint in one kernel each).
+ *   the real part [B,H,W,K] (the MRI operator's forward and adjoint in one kernel each);
+ * - `ScoresdeSenseFft2c` {x, maps, mask} (attrs { inverse, real, coils }): the multi-coil
+ *   operator y_c = M ⊙ F(S_c x) and its adjoint Σ_c S̄_c F⁻¹(M ⊙ y_c) (see hostSenseFft2c.ts).
  * Each It reads the input straight from the backend's host memory (cpu: `readSync`;
  * wasm: a view of the wasm heap), runs `hostFft2c` and writes the result into a new tensor of
  * the same backend — no round trip through the engine per op.
@@ -17,9 +19,11 @@
  */
 import { tf } from '@scoresde/core';
 import { hostFft2c, hostFft2cOutShape } from './hostFft2c.js';
+import { hostSenseFft2c, hostSenseOutShape } from './hostSenseFft2c.js';
 
 export const FFT2C_KERNEL = 'ScoresdeFft2c';
 export const MASKED_FFT2C_KERNEL = 'ScoresdeMaskedFft2c';
+export const SENSE_FFT2C_KERNEL = 'ScoresdeSenseFft2c';
 export const FFT2C_BACKENDS = ['cpu', 'wasm'] as const;
 
 interface CpuLike {
@@ -86,6 +90,36 @@ const wasmMaskedKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   return outInfo;
 };
 
+interface SenseAttrs {
+  inverse?: boolean;
+  real?: boolean;
+  coils?: number;
+}
+
+function senseOpts(attrs: unknown): { inverse: boolean; real: boolean; coils: number } {
+  const a = attrs as SenseAttrs;
+  return { inverse: Boolean(a.inverse), real: Boolean(a.real), coils: Number(a.coils) };
+}
+
+const cpuSenseKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, maps, mask } = inputs as { x: tf.TensorInfo; maps: tf.TensorInfo; mask: tf.TensorInfo };
+  const be = backend as unknown as CpuLike;
+  const o = senseOpts(attrs);
+  const shape = hostSenseOutShape(x.shape, o);
+  const out = new Float32Array(size(shape));
+  hostSenseFft2c(be.readSync(x.dataId), out, x.shape, be.readSync(maps.dataId), be.readSync(mask.dataId), o);
+  return be.makeTensorInfo(shape, 'float32', out);
+};
+
+const wasmSenseKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, maps, mask } = inputs as { x: tf.TensorInfo; maps: tf.TensorInfo; mask: tf.TensorInfo };
+  const be = backend as unknown as WasmLike;
+  const o = senseOpts(attrs);
+  const outInfo = be.makeOutput(hostSenseOutShape(x.shape, o), 'float32');
+  hostSenseFft2c(be.typedArrayFromHeap(x), be.typedArrayFromHeap(outInfo), x.shape, be.typedArrayFromHeap(maps), be.typedArrayFromHeap(mask), o);
+  return outInfo;
+};
+
 let registered = false;
 
 /** Register the kernels (both backends) and the gradient once; later calls do nothing. */
@@ -101,6 +135,26 @@ export function registerFftKernels(): void {
     if (!tf.getKernel(MASKED_FFT2C_KERNEL, backendName)) {
       tf.registerKernel({ kernelName: MASKED_FFT2C_KERNEL, backendName, kernelFunc: backendName === 'cpu' ? cpuMaskedKernel : wasmMaskedKernel });
     }
+  }
+  for (const backendName of FFT2C_BACKENDS) {
+    if (!tf.getKernel(SENSE_FFT2C_KERNEL, backendName)) {
+      tf.registerKernel({ kernelName: SENSE_FFT2C_KERNEL, backendName, kernelFunc: backendName === 'cpu' ? cpuSenseKernel : wasmSenseKernel });
+    }
+  }
+  if (!tf.getGradient(SENSE_FFT2C_KERNEL)) {
+    tf.registerGradient({
+      kernelName: SENSE_FFT2C_KERNEL,
+      inputsToSave: ['maps', 'mask'],
+      gradFunc: (dy, saved, attrs) => {
+        const o = senseOpts(attrs);
+        const [maps, mask] = saved as [tf.Tensor, tf.Tensor];
+        return {
+          x: () => runSenseFft2cKernel(dy as tf.Tensor, maps, mask, { ...o, inverse: !o.inverse }),
+          maps: () => tf.zerosLike(maps),
+          mask: () => tf.zerosLike(mask),
+        };
+      },
+    });
   }
   if (!tf.getGradient(MASKED_FFT2C_KERNEL)) {
     tf.registerGradient({
@@ -138,4 +192,13 @@ export function runFft2cKernel(x: tf.Tensor, inverse: boolean): tf.Tensor {
 export function runMaskedFft2cKernel(x: tf.Tensor, mask: tf.Tensor, inverse: boolean, real: boolean): tf.Tensor {
   registerFftKernels();
   return tf.engine().runKernel(MASKED_FFT2C_KERNEL, { x, mask }, { inverse, real }) as tf.Tensor;
+}
+
+/**
+ * Run the multi-coil kernel on the active backend (cpu or wasm). `maps` [1,H,W,2C] interleaved
+ * (Re S_c, Im S_c), `mask` [1,H,W,1].
+ */
+export function runSenseFft2cKernel(x: tf.Tensor, maps: tf.Tensor, mask: tf.Tensor, o: { inverse: boolean; real: boolean; coils: number }): tf.Tensor {
+  registerFftKernels();
+  return tf.engine().runKernel(SENSE_FFT2C_KERNEL, { x, maps, mask }, { inverse: o.inverse, real: o.real, coils: o.coils }) as tf.Tensor;
 }

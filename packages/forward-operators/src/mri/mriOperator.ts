@@ -13,6 +13,8 @@
  *   the full k-space grid with zeros where M = 0 (y keeps the grid shape; nothing is dropped).
  *
  * Adjoint: Aᵀy = F⁻¹(M ⊙ y) (single), Σ_c S̄_c F⁻¹(M ⊙ y_c) (multi); real part for real inputs.
+ * On cpu/wasm each direction is one host kernel (fft/kernels.ts: masked and SENSE FFT kernels,
+ * gradients registered); elsewhere tfjs ops with the DFT-as-matmul transform.
  * Pseudo-inverse: zero-filled F⁻¹(M ⊙ y) (single-coil, = Aᵀ since F is unitary and M a
  * projection); multi-coil: the SENSE adjoint normalised by Σ_c |S_c|²,
  *   x̂ = Σ_c S̄_c F⁻¹(M y_c) / Σ_c |S_c|²  (0 where Σ_c |S_c|² = 0).
@@ -22,7 +24,8 @@
  */
 import { ScoresdeError, tf, type Decomposition, type ForwardOperator, type NoiseModel, type Tensor } from '@scoresde/core';
 import { checkImageShape, checkInput, checkOutput } from '../util/shape.js';
-import { embedReal, fft2c, ifft2c, maskedFft2c, realPart, type Fft2cMethod } from '../fft/fft2c.js';
+import { embedReal, fft2c, fft2cMethodFor, ifft2c, maskedFft2c, realPart, type Fft2cMethod } from '../fft/fft2c.js';
+import { runSenseFft2cKernel } from '../fft/kernels.js';
 import type { KspaceMask } from './masks/kspaceMask.js';
 import type { CoilMaps } from './coilMaps.js';
 
@@ -132,6 +135,9 @@ export class MriOperator implements ForwardOperator {
     checkInput(x, this);
     const method = this.fftMethod;
     if (!this.sInt) return maskedFft2c(x, this.maskT, { real: this.realInput, method });
+    if (fft2cMethodFor(tf.getBackend(), method) === 'kernel') {
+      return runSenseFft2cKernel(x, this.sInt, this.maskT, { inverse: false, real: this.realInput, coils: this.coils });
+    }
     return tf.tidy(() => maskedFft2c(this.applyMaps(x), this.maskT, { method }));
   }
 
@@ -139,6 +145,9 @@ export class MriOperator implements ForwardOperator {
     checkOutput(y, this);
     const method = this.fftMethod;
     if (!this.sInt) return maskedFft2c(y, this.maskT, { inverse: true, real: this.realInput, method });
+    if (fft2cMethodFor(tf.getBackend(), method) === 'kernel') {
+      return runSenseFft2cKernel(y, this.sInt, this.maskT, { inverse: true, real: this.realInput, coils: this.coils });
+    }
     return tf.tidy(() => this.combineMaps(maskedFft2c(y, this.maskT, { inverse: true, method })));
   }
 

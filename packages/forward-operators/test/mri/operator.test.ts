@@ -42,6 +42,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
       ['single-coil real, radial, matmul FFT', { mask: 'radial', spokes: 9, fft: 'matmul' }, [16, 16, 1]],
       ['multi-coil real, 4 synthetic coils, gaussian 4×', { mask: 'gaussian', coils: 4 }, [24, 20, 1]],
       ['multi-coil complex, .npy maps, equispaced 2×', { mask: 'equispaced', acceleration: 2, coil_maps: 'maps_3x24x20.npy' }, [24, 20, 2]],
+      ['multi-coil real, .npy maps, tf-op/matmul path', { mask: 'radial', spokes: 7, coil_maps: 'maps_3x24x20.npy', fft: 'matmul' }, [24, 20, 1]],
+      ['multi-coil complex, 2 synthetic coils, tf-op/matmul path', { acceleration: 3, coils: 2, fft: 'matmul' }, [24, 20, 2]],
     ];
     for (const [label, params, shape] of configs) {
       it(`adjoint: |⟨Ax,y⟩ − ⟨x,Aᵀy⟩| ≤ 1e-5‖Ax‖‖y‖ — ${label}`, async () => {
@@ -84,6 +86,22 @@ for (const backend of ['cpu', 'wasm'] as const) {
         expect(maxAbs(op.pseudoInverse(y), op.adjoint(y))).toBe(0);
       });
       op.dispose();
+    });
+
+    it('multi-coil kernel and tf-op paths agree (forward and adjoint, real and complex)', async () => {
+      for (const ch of [1, 2]) {
+        const a = await makeMri({ mask: 'gaussian', coil_maps: 'maps_3x24x20.npy' }, [24, 20, ch]);
+        const b = await makeMri({ mask: 'gaussian', coil_maps: 'maps_3x24x20.npy', fft: 'matmul' }, [24, 20, ch]);
+        tf.tidy(() => {
+          const rng = new Rng(ch);
+          const x = rng.normalTensor([2, 24, 20, ch]);
+          const y = rng.normalTensor([2, 24, 20, 6]);
+          expect(maxAbs(a.forward(x), b.forward(x))).toBeLessThan(1e-5);
+          expect(maxAbs(a.adjoint(y), b.adjoint(y))).toBeLessThan(1e-5);
+        });
+        a.dispose();
+        b.dispose();
+      }
     });
 
     it('multi-coil pseudo-inverse inverts full sampling exactly and is Σ S̄ F⁻¹ y / Σ|S|² otherwise', async () => {
