@@ -28,13 +28,26 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
 /** Corrections to built-in cpu kernels that are wrong in tfjs 4.22 (see each file). */
 export const CPU_KERNEL_FIXES: readonly tf.KernelConfig[] = [resizeNearestNeighborGradConfig('cpu')];
 
+const replaced = new Map<string, tf.KernelConfig>();
+
 function install(kernels: readonly tf.KernelConfig[]): void {
   for (const k of kernels) {
     const have = tf.getKernel(k.kernelName, k.backendName);
     if (have === k) continue;
-    if (have) tf.unregisterKernel(k.kernelName, k.backendName);
+    if (have) {
+      if (!replaced.has(`${k.backendName}/${k.kernelName}`)) replaced.set(`${k.backendName}/${k.kernelName}`, have);
+      tf.unregisterKernel(k.kernelName, k.backendName);
+    }
     tf.registerKernel(k);
   }
+}
+
+/**
+ * The tfjs built-in kernel that one of ours replaced (for benchmarks and A/B checks), if any.
+ * To run it: `tf.unregisterKernel(name, backend); tf.registerKernel(builtin)`, then re-register ours.
+ */
+export function replacedBuiltinKernel(kernelName: string, backendName: 'wasm' | 'cpu'): tf.KernelConfig | undefined {
+  return replaced.get(`${backendName}/${kernelName}`);
 }
 
 /** Register (or re-register) WASM_KERNELS on the 'wasm' backend. */
