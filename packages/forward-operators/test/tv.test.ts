@@ -86,8 +86,10 @@ describe('TV reconstruction (PDHG)', () => {
     const y = tf.tensor([...Array(8).fill(0), ...Array(8).fill(c)], [1, 1, 16, 1]);
     const lambda = 0.8 * c * c;
     expect(await opNorm(op)).toBeCloseTo(c, 3);
-    const x = (await tvReconstruct(op, y, { lambda, iters: 600 })).dataSync();
-    for (let j = 0; j < 16; j++) expect(Math.abs(x[j]! - (j < 8 ? 0.1 : 0.9))).toBeLessThan(1e-4);
+    for (const stepRatio of [1, 4]) {
+      const x = (await tvReconstruct(op, y, { lambda, iters: 600, stepRatio })).dataSync();
+      for (let j = 0; j < 16; j++) expect(Math.abs(x[j]! - (j < 8 ? 0.1 : 0.9))).toBeLessThan(1e-4);
+    }
   });
 
   it('large λ gives the mean, small λ gives y (A = I limits)', async () => {
@@ -130,5 +132,6 @@ describe('TV reconstruction (PDHG)', () => {
     await expect(tvReconstruct(op, y, { lambda: 0 })).rejects.toThrow(/lambda must be > 0/);
     await expect(tvReconstruct(op, tf.zeros([1, 4, 4, 1]), { lambda: 1 })).rejects.toThrow(ScoresdeError);
     await expect(tvReconstruct(op, y, { lambda: 1, iters: 0 })).rejects.toThrow(/iters/);
+    await expect(tvReconstruct(op, y, { lambda: 1, stepRatio: -1 })).rejects.toThrow(/stepRatio must be > 0/);
   });
 });

@@ -29,6 +29,7 @@ export const tvSchema = z.object({
   iters: z.number().int().positive().default(200).describe('PDHG iterations'),
   nonneg: z.boolean().default(false).describe('constrain x ≥ 0'),
   coupled: z.boolean().default(true).describe('couple channels in the TV norm (vectorial TV; use for complex images)'),
+  step_ratio: z.number().positive().default(1).describe('PDHG primal/dual step ratio τ/σ (convergent for any value; larger favours data fit early)'),
 });
 export type TvParams = z.infer<typeof tvSchema>;
 
@@ -43,6 +44,8 @@ export interface TvOptions {
   coupled?: boolean;
   /** ‖A‖ if known (else estimated by power iteration); only the step sizes depend on it. */
   opNorm?: number;
+  /** τ/σ, the primal/dual step ratio (default 1; τσ stays 0.99²/9 so convergence holds for any value). */
+  stepRatio?: number;
   /** Starting image [B, ...inputShape]. */
   x0?: Tensor;
   /** Called every `traceEvery` iterations with the objective value (read back from the device). */
@@ -81,8 +84,10 @@ export async function tvReconstruct(op: ForwardOperator, y: Tensor, opts: TvOpti
   if (!(normA > 0) || !Number.isFinite(normA)) throw new ScoresdeError(`tv: operator norm must be > 0, got ${normA}`);
   const inv = 1 / normA;
   const lamS = lam * inv * inv;
-  const tau = 0.99 / 3;
-  const sigma = 0.99 / 3;
+  const ratio = opts.stepRatio ?? 1;
+  if (!(ratio > 0) || !Number.isFinite(ratio)) throw new ScoresdeError(`tv: stepRatio must be > 0, got ${ratio}`);
+  const tau = (0.99 / 3) * Math.sqrt(ratio);
+  const sigma = 0.99 / 3 / Math.sqrt(ratio);
   const ys = tf.tidy(() => y.mul(inv));
 
   let x = opts.x0 ? tf.clone(opts.x0) : zeroFilled(op, y);
