@@ -22,6 +22,11 @@ export interface CenteredDft1d {
    * holding the input on entry and the output on return.
    */
   run(re: Float64Array, im: Float64Array, inverse: boolean): void;
+  /**
+   * Transform in place the n complex values P[off + t·stride] (re) and P[off + t·stride + 1] (im),
+   * t = 0..n−1, of an interleaved float64 buffer.
+   */
+  runStrided(P: Float64Array, off: number, stride: number, inverse: boolean): void;
 }
 
 const cache = new Map<number, CenteredDft1d>();
@@ -41,7 +46,7 @@ export function isPowerOfTwo(n: number): boolean {
   return n >= 1 && (n & (n - 1)) === 0;
 }
 
-const identityPlan: CenteredDft1d = { n: 1, run() {} };
+const identityPlan: CenteredDft1d = { n: 1, run() {}, runStrided() {} };
 
 class Radix2Plan implements CenteredDft1d {
   private readonly fft: FFT;
@@ -54,6 +59,30 @@ class Radix2Plan implements CenteredDft1d {
     this.outBuf = new Float64Array(2 * n);
     this.scale = 1 / Math.sqrt(n);
   }
+  runStrided(P: Float64Array, off: number, stride: number, inverse: boolean): void {
+    const n = this.n;
+    const h = n >> 1;
+    const a = this.inBuf;
+    const o = this.outBuf;
+    const c = inverse ? -1 : 1;
+    // ifftshift while gathering: buffer[j] = x[(j + h) mod n]
+    for (let j = 0; j < n; j++) {
+      const p = off + (j + h < n ? j + h : j + h - n) * stride;
+      a[2 * j] = P[p]!;
+      a[2 * j + 1] = c * P[p + 1]!;
+    }
+    this.fft.transform(o, a);
+    const s = this.scale;
+    const sgn = c * s;
+    // fftshift while scattering: y[k] = X[(k + n − h) mod n]
+    for (let k = 0; k < n; k++) {
+      const src = k + n - h < n ? k + n - h : k - h;
+      const p = off + k * stride;
+      P[p] = o[2 * src]! * s;
+      P[p + 1] = o[2 * src + 1]! * sgn;
+    }
+  }
+
   run(re: Float64Array, im: Float64Array, inverse: boolean): void {
     const n = this.n;
     const h = n >> 1;
@@ -90,7 +119,25 @@ class BluesteinPlan implements CenteredDft1d {
   private readonly z: Float64Array;
   private readonly scale: number;
 
+  private readonly sRe: Float64Array;
+  private readonly sIm: Float64Array;
+
+  runStrided(P: Float64Array, off: number, stride: number, inverse: boolean): void {
+    const { n, sRe, sIm } = this;
+    for (let t = 0, p = off; t < n; t++, p += stride) {
+      sRe[t] = P[p]!;
+      sIm[t] = P[p + 1]!;
+    }
+    this.run(sRe, sIm, inverse);
+    for (let t = 0, p = off; t < n; t++, p += stride) {
+      P[p] = sRe[t]!;
+      P[p + 1] = sIm[t]!;
+    }
+  }
+
   constructor(readonly n: number) {
+    this.sRe = new Float64Array(n);
+    this.sIm = new Float64Array(n);
     let m = 1;
     while (m < 2 * n - 1) m <<= 1;
     this.m = m;

@@ -29,20 +29,6 @@ export function hostFft2cOutShape(shape: readonly number[], o: HostFftOptions): 
   return o.inverse ? [B, H, W, C / 2] : [B, H, W, 2 * C];
 }
 
-/** 1-D transform of the line starting at `off` with complex-element stride `stride` in P. */
-function line(P: Float64Array, off: number, stride: number, plan: CenteredDft1d, re: Float64Array, im: Float64Array, inverse: boolean): void {
-  const n = plan.n;
-  for (let t = 0, p = off; t < n; t++, p += stride) {
-    re[t] = P[p]!;
-    im[t] = P[p + 1]!;
-  }
-  plan.run(re, im, inverse);
-  for (let t = 0, p = off; t < n; t++, p += stride) {
-    P[p] = re[t]!;
-    P[p + 1] = im[t]!;
-  }
-}
-
 /**
  * The two 1-D passes over one H×W complex plane (interleaved re/im, row-major, float64), with
  * the line skipping described above. For `inverse` the plane must already be masked; for the
@@ -51,8 +37,6 @@ function line(P: Float64Array, off: number, stride: number, plan: CenteredDft1d,
 export class PlaneFft {
   private readonly rowPlan: CenteredDft1d;
   private readonly colPlan: CenteredDft1d;
-  private readonly bufRe: Float64Array;
-  private readonly bufIm: Float64Array;
   private readonly zeroRow: Uint8Array;
   private readonly zeroCol: Uint8Array;
   private readonly skipCols: boolean;
@@ -64,8 +48,6 @@ export class PlaneFft {
   ) {
     this.rowPlan = centeredDft1d(w);
     this.colPlan = centeredDft1d(h);
-    this.bufRe = new Float64Array(Math.max(h, w));
-    this.bufIm = new Float64Array(Math.max(h, w));
     this.zeroRow = new Uint8Array(h);
     this.zeroCol = new Uint8Array(w);
     let nZeroRows = 0;
@@ -89,13 +71,13 @@ export class PlaneFft {
   }
 
   private rowPass(P: Float64Array, inverse: boolean, skip: boolean): void {
-    const { h, w, zeroRow, rowPlan, bufRe, bufIm } = this;
-    for (let i = 0; i < h; i++) if (!(skip && zeroRow[i])) line(P, 2 * i * w, 2, rowPlan, bufRe, bufIm, inverse);
+    const { h, w, zeroRow, rowPlan } = this;
+    for (let i = 0; i < h; i++) if (!(skip && zeroRow[i])) rowPlan.runStrided(P, 2 * i * w, 2, inverse);
   }
 
   private colPass(P: Float64Array, inverse: boolean, skip: boolean): void {
-    const { w, zeroCol, colPlan, bufRe, bufIm } = this;
-    for (let j = 0; j < w; j++) if (!(skip && zeroCol[j])) line(P, 2 * j, 2 * w, colPlan, bufRe, bufIm, inverse);
+    const { w, zeroCol, colPlan } = this;
+    for (let j = 0; j < w; j++) if (!(skip && zeroCol[j])) colPlan.runStrided(P, 2 * j, 2 * w, inverse);
   }
 
   run(P: Float64Array, inverse: boolean): void {

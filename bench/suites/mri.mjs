@@ -1,0 +1,56 @@
+/**
+ * MRI k-space operator: forward + adjoint time (one call of each, batch 1, read back) for a
+ * 256×256 real image with a 4× random Cartesian mask — single-coil and 8 synthetic coils — on
+ * wasm and cpu, plus one plain centred 2-D FFT (fft2c) of a 256×256 complex image.
+ * Goal (issue 3): single-coil forward+adjoint ≤ 10 ms on wasm.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export async function run(ctx) {
+  const { tf, core } = ctx;
+  const ops = await import(pathToFileURL(join(root, 'packages', 'forward-operators', 'dist', 'index.js')).href);
+  const N = 256;
+  const rows = [];
+  for (const backend of ['wasm', 'cpu']) {
+    await core.initBackend(backend);
+    const rng = new core.Rng(1);
+    const x = rng.normalTensor([1, N, N, 1]);
+    const z = rng.normalTensor([1, N, N, 2]);
+    const once = async (f) => {
+      const t = f();
+      await t.data();
+      t.dispose();
+    };
+    const fft = await ctx.time(() => once(() => ops.fft2c(z)));
+    for (const coils of [1, 8]) {
+      const registries = core.createRegistries();
+      ops.registerMri(registries.operators);
+      const op = await registries.operators.create('mri', { acceleration: 4, coils }, { inputShape: [N, N, 1], cwd: process.cwd(), registries });
+      const fwd = await ctx.time(() => once(() => op.forward(x)));
+      const y = op.forward(x);
+      const adj = await ctx.time(() => once(() => op.adjoint(y)));
+      const both = await ctx.time(async () => {
+        const yy = op.forward(x);
+        const a = op.adjoint(yy);
+        await a.data();
+        tf.dispose([yy, a]);
+      });
+      tf.dispose(y);
+      op.dispose();
+      rows.push({
+        backend,
+        case: `${N}² ${coils === 1 ? 'single-coil' : `${coils}-coil`} 4×`,
+        'fwd ms': fwd * 1e3,
+        'adj ms': adj * 1e3,
+        'fwd+adj ms': both * 1e3,
+        'fft2c ms': fft * 1e3,
+        goal: coils === 1 && backend === 'wasm' ? (both * 1e3 <= 10 ? 'met (≤ 10 ms)' : 'MISSED (≤ 10 ms)') : '',
+      });
+    }
+    tf.dispose([x, z]);
+  }
+  return rows;
+}
