@@ -27,3 +27,5 @@ export { NetworkScoreModel, type NetworkScoreModelOptions } from './score/networ
 export * from './builtins/networks.js';
 export * from './score/index.js';
 export { registerScoreModels } from './builtins/scoreModels.js';
+export * from './sampling/index.js';
+export { registerSamplers } from './builtins/samplers.js';

@@ -29,5 +29,7 @@ export interface Predictor {
 /** A corrector (score-based MCMC) step at fixed t. */
 export interface Corrector {
   readonly name: string;
+  /** Corrector steps per time step the PC sampler applies (default 1; 0 disables it). */
+  readonly nSteps?: number;
   step(x: Tensor, t: number, ctx: StepContext): StepResult;
 }

@@ -1,0 +1,15 @@
+export { pcSample, type PcOptions, type SampleResult } from './pc.js';
+export { odeSample, odeEncode, odeDecode, ODE_METHODS, type OdeMethod, type OdeSolverOptions, type OdeSampleOptions, type OdeResult } from './ode.js';
+export { composeScore, applyProjections, hasProjections } from './compose.js';
+export { reverseGrid, type TimeGrid } from './grid.js';
+export { rk45, type Rk45Options } from './ode/rk45.js';
+export { fixedStep, type FixedStepMethod } from './ode/fixedStep.js';
+export type { OdeRhs, IntegrateOptions, IntegrateResult } from './ode/types.js';
+export { eulerMaruyamaPredictor } from './predictors/eulerMaruyama.js';
+export { reverseDiffusionPredictor } from './predictors/reverseDiffusion.js';
+export { ancestralPredictor } from './predictors/ancestral.js';
+export { nonePredictor } from './predictors/none.js';
+export { langevinCorrector, type LangevinOptions } from './correctors/langevin.js';
+export { aldCorrector, type AldOptions } from './correctors/ald.js';
+export { noneCorrector } from './correctors/none.js';
+export { correctorAlpha } from './correctors/stepScale.js';
