@@ -74,6 +74,12 @@ export interface DicomHeader {
   seriesNumber?: number;
   windowCenter?: number;
   windowWidth?: number;
+  /**
+   * Per-frame values of multi-frame (enhanced) objects, from the Per-frame / Shared Functional
+   * Groups (PlanePositionSequence, PixelValueTransformationSequence); absent for single-frame
+   * objects without functional groups. Top-level fields hold frame 1's values.
+   */
+  perFrame?: Array<{ imagePositionPatient?: [number, number, number]; rescaleSlope: number; rescaleIntercept: number }>;
   /** (0028,2110) LossyImageCompression as stored ('00' / '01'), if present. */
   lossyImageCompression?: string;
   /** True when the pixels are known to have been lossy-compressed (by the tag or the syntax). */
@@ -102,6 +108,10 @@ export interface DicomImage extends DicomHeader {
 const fail = (kind: DicomReadErrorKind, source: string, msg: string): never => {
   throw new DicomReadError(kind, `${source}: ${msg}`);
 };
+
+function strIn(ds: DataSet | undefined, tag: string): string | undefined {
+  return ds ? str(ds, tag) : undefined;
+}
 
 function str(ds: DataSet, tag: string): string | undefined {
   const v = ds.string(tag);
@@ -132,6 +142,23 @@ function us(ds: DataSet, tag: string): number | undefined {
   const el = ds.elements[tag];
   if (!el || el.length < 2) return undefined;
   return ds.uint16(tag);
+}
+
+/** First item's data set of sequence `tag` in `ds`, if any. */
+function item(ds: DataSet | undefined, tag: string, index = 0): DataSet | undefined {
+  return ds?.elements[tag]?.items?.[index]?.dataSet;
+}
+
+/**
+ * Attribute `attr` inside functional group macro `macro` for frame `f`: the Per-frame Functional
+ * Groups item wins over the Shared Functional Groups item (PS3.3 C.7.6.16).
+ */
+function functionalGroup(ds: DataSet, f: number, macro: string, attr: string): number[] | undefined {
+  for (const group of [item(ds, 'x52009230', f), item(ds, 'x52009229')]) {
+    const m = item(group, macro);
+    if (m?.elements[attr]) return nums(m, attr);
+  }
+  return undefined;
 }
 
 /** A text value (SH, LO, PN, ST, LT, UT, UC) decoded under the Specific Character Set. */
@@ -205,9 +232,26 @@ export function readDicomHeader(bytes: Uint8Array, source = 'DICOM data'): Dicom
   const rescaleIntercept = num(ds, 'x00281052') ?? 0;
   if (rescaleSlope === 0) fail('malformed', source, 'RescaleSlope is 0');
 
-  const ipp = nums(ds, 'x00200032');
-  const iop = nums(ds, 'x00200037');
-  const spacing = nums(ds, 'x00280030');
+  const enhanced = ds.elements['x52009230'] !== undefined || ds.elements['x52009229'] !== undefined;
+  const ipp = nums(ds, 'x00200032') ?? (enhanced ? functionalGroup(ds, 0, 'x00209113', 'x00200032') : undefined);
+  const iop = nums(ds, 'x00200037') ?? (enhanced ? functionalGroup(ds, 0, 'x00209116', 'x00200037') : undefined);
+  const spacing = nums(ds, 'x00280030') ?? (enhanced ? functionalGroup(ds, 0, 'x00289110', 'x00280030') : undefined);
+  const thickness = num(ds, 'x00180050') ?? (enhanced ? functionalGroup(ds, 0, 'x00289110', 'x00180050')?.[0] : undefined);
+  let perFrame: DicomHeader['perFrame'];
+  if (enhanced) {
+    perFrame = [];
+    for (let f = 0; f < frames; f++) {
+      const p = functionalGroup(ds, f, 'x00209113', 'x00200032');
+      const slope = functionalGroup(ds, f, 'x00289145', 'x00281053')?.[0] ?? rescaleSlope;
+      const intercept = functionalGroup(ds, f, 'x00289145', 'x00281052')?.[0] ?? rescaleIntercept;
+      if (slope === 0) fail('malformed', source, `RescaleSlope is 0 in frame ${f + 1}`);
+      perFrame.push({
+        imagePositionPatient: p?.length === 3 ? [p[0]!, p[1]!, p[2]!] : undefined,
+        rescaleSlope: slope,
+        rescaleIntercept: intercept,
+      });
+    }
+  }
   const lossyTag = str(ds, 'x00282110');
   const charsets = ds.elements['x00080005'] ? readAllStrings(ds, 'x00080005') : [];
   const header: DicomHeader = {
@@ -230,17 +274,18 @@ export function readDicomHeader(bytes: Uint8Array, source = 'DICOM data'): Dicom
     pixelRepresentation,
     planarConfiguration,
     photometricInterpretation,
-    rescaleSlope,
-    rescaleIntercept,
-    rescaleType: str(ds, 'x00281054'),
+    rescaleSlope: perFrame?.[0]?.rescaleSlope ?? rescaleSlope,
+    rescaleIntercept: perFrame?.[0]?.rescaleIntercept ?? rescaleIntercept,
+    rescaleType: str(ds, 'x00281054') ?? strIn(item(item(ds, 'x52009230'), 'x00289145'), 'x00281054') ?? strIn(item(item(ds, 'x52009229'), 'x00289145'), 'x00281054'),
     imagePositionPatient: ipp?.length === 3 ? [ipp[0]!, ipp[1]!, ipp[2]!] : undefined,
     imageOrientationPatient: iop?.length === 6 ? [iop[0]!, iop[1]!, iop[2]!, iop[3]!, iop[4]!, iop[5]!] : undefined,
     pixelSpacing: spacing?.length === 2 ? [spacing[0]!, spacing[1]!] : undefined,
-    sliceThickness: num(ds, 'x00180050'),
+    sliceThickness: thickness,
     instanceNumber: num(ds, 'x00200013'),
     seriesNumber: num(ds, 'x00200011'),
     windowCenter: num(ds, 'x00281050'),
     windowWidth: num(ds, 'x00281051'),
+    perFrame,
     lossyImageCompression: lossyTag,
     lossy: lossyTag === '01' || ts.lossy,
     specificCharacterSet: charsets,
@@ -330,7 +375,11 @@ export async function decodeDicomPixels(h: DicomHeader, opts: DicomReadOptions =
     throw new DicomReadError('malformed', `${h.source}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   const pixels = new Float32Array(h.frames * frameSamples);
-  raw.forEach((f, i) => frameToModality(f, layout, pixels, i * frameSamples));
+  raw.forEach((f, i) => {
+    const pf = h.perFrame?.[i];
+    const L = pf && !colour ? { ...layout, slope: pf.rescaleSlope, intercept: pf.rescaleIntercept } : layout;
+    frameToModality(f, L, pixels, i * frameSamples);
+  });
   return { pixels, inverted: invert, warnings };
 }
 

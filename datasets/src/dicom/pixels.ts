@@ -50,12 +50,60 @@ function sampleReader(frame: Uint8Array, L: SampleLayout): (k: number) => number
   }
 }
 
+/** Stored → modality value of one raw sample word (the formula in the module doc). */
+function modalityOf(raw: number, L: SampleLayout): number {
+  const bs = L.bitsStored;
+  const range = 2 ** bs;
+  let v = Math.floor(raw / 2 ** (L.highBit + 1 - bs)) % range;
+  if (L.pixelRepresentation === 1 && v >= range / 2) v -= range;
+  if (L.invert) v = L.pixelRepresentation === 1 ? -1 - v : range - 1 - v;
+  return v * L.slope + L.intercept;
+}
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+let lutCache: { key: string; lut: Float32Array } | undefined;
+
+/**
+ * Table of modality values indexed by the raw 8- or 16-bit word as the host reads it (byte-swapped
+ * index for big-endian data), so that converting a frame is one lookup per sample.
+ */
+function lookupTable(L: SampleLayout): Float32Array {
+  const key = [L.bitsAllocated, L.bitsStored, L.highBit, L.pixelRepresentation, L.invert, L.slope, L.intercept, L.littleEndian].join();
+  if (lutCache?.key === key) return lutCache.lut;
+  const size = 2 ** L.bitsAllocated;
+  const lut = new Float32Array(size);
+  const swap = L.bitsAllocated === 16 && L.littleEndian !== HOST_LITTLE_ENDIAN;
+  for (let w = 0; w < size; w++) lut[swap ? ((w & 0xff) << 8) | (w >> 8) : w] = modalityOf(w, L);
+  lutCache = { key, lut };
+  return lut;
+}
+
+// Two monomorphic loops (a shared loop over Uint8Array | Uint16Array is several times slower).
+function applyLut8(words: Uint8Array, lut: Float32Array, out: Float32Array, offset: number, count: number): void {
+  for (let i = 0; i < count; i++) out[offset + i] = lut[words[i]!]!;
+}
+function applyLut16(words: Uint16Array, lut: Float32Array, out: Float32Array, offset: number, count: number): void {
+  for (let i = 0; i < count; i++) out[offset + i] = lut[words[i]!]!;
+}
+
 /**
  * Convert one decoded frame to modality values, writing rows·columns·samplesPerPixel floats into
  * `out` from `offset` (row-major, samples interleaved).
  */
 export function frameToModality(frame: Uint8Array, L: SampleLayout, out: Float32Array, offset: number): void {
   const n = L.rows * L.columns;
+  const interleaved = L.samplesPerPixel === 1 || L.planarConfiguration === 0;
+  if (interleaved && (L.bitsAllocated === 8 || L.bitsAllocated === 16)) {
+    const lut = lookupTable(L);
+    const count = n * L.samplesPerPixel;
+    if (L.bitsAllocated === 8) {
+      applyLut8(frame, lut, out, offset, count);
+    } else {
+      const aligned = frame.byteOffset % 2 === 0 ? frame : frame.slice();
+      applyLut16(new Uint16Array(aligned.buffer, aligned.byteOffset, count), lut, out, offset, count);
+    }
+    return;
+  }
   const spp = L.samplesPerPixel;
   const read = sampleReader(frame, L);
   const bs = L.bitsStored;

@@ -93,4 +93,23 @@ describe('DICOM decoding equals dcmtk/gdcm decompression', () => {
     expect(img.dataSet.elements['x7fe00010']).toBeDefined();
     expect(img.byteArray.length).toBeGreaterThan(40 * 48 * 2);
   });
+
+  it('enhanced multi-frame: geometry from shared groups, per-frame positions and rescale', async () => {
+    const img = await readDicomFile(FIX + 'src/mfe_u12.dcm');
+    expect(img.frames).toBe(3);
+    expect(img.imageOrientationPatient).toEqual([1, 0, 0, 0, 1, 0]);
+    expect(img.pixelSpacing).toEqual([0.5, 0.6]);
+    expect(img.sliceThickness).toBe(3);
+    expect(img.perFrame!.map((p) => p.imagePositionPatient)).toEqual([
+      [-12, -10, 50],
+      [-12, -10, 47],
+      [-12, -10, 44],
+    ]);
+    expect(img.perFrame!.map((p) => [p.rescaleSlope, p.rescaleIntercept])).toEqual([
+      [1, -1024],
+      [2, -2048],
+      [0.5, -3.25],
+    ]);
+    expect([img.rescaleSlope, img.rescaleIntercept, img.rescaleType]).toEqual([1, -1024, 'HU']);
+  });
 });
