@@ -1,6 +1,7 @@
 /** The plugins that ship with scoresde, registered through the public plugin API. */
-import type { ScoresdePlugin } from '@scoresde/core';
+import { corePlugin, type ScoresdePlugin } from '@scoresde/core';
+import { operatorsPlugin } from '@scoresde/forward-operators';
 
 export function builtinPlugins(): ScoresdePlugin[] {
-  return [];
+  return [corePlugin, operatorsPlugin];
 }

@@ -22,7 +22,7 @@ export function heunPredictor(tf: PluginApi['tf']): Predictor {
         const scaledNoise = noise.mul(ctx.sde.diffusion(t) * Math.sqrt(dt));
         const d1 = reverseDrift(ctx, x, t);
         const xe = x.sub(d1.mul(dt)).add(scaledNoise);
-        const d2 = reverseDrift(ctx, xe, t - dt);
+        const d2 = reverseDrift(ctx, xe, Math.max(t - dt, 0));
         const xMean = x.sub(d1.add(d2).mul(0.5 * dt));
         return { x: xMean.add(scaledNoise), xMean };
       });

@@ -12,7 +12,7 @@ export interface LinearVeParams {
 }
 
 export function linearVe(tf: PluginApi['tf'], p: LinearVeParams): SDE {
-  const sigma = (t: number): number => p.sigma_min + t * (p.sigma_max - p.sigma_min);
+  const sigma = (t: number): number => p.sigma_min + Math.max(t, 0) * (p.sigma_max - p.sigma_min);
   return {
     name: 'linear-ve',
     T: 1,

@@ -4,6 +4,7 @@ import { REGISTRY_KINDS, kindLabel, describeSchema, ScoresdeError, type Registry
 import { withCommonOptions, applyConfig, type CommonOptions } from '../options.js';
 import { createCliContext } from '../context.js';
 import { printJson } from '../output.js';
+import { scaffoldOperatorPlugin } from '../scaffold/operatorPlugin.js';
 
 export function pluginsCommand(): Command {
   const cmd = new Command('plugins').description('list, describe and scaffold plugins');
@@ -67,7 +68,24 @@ export function pluginsCommand(): Command {
       }
     });
 
+  const scaffold = withCommonOptions(new Command('new'), { seed: false, backend: false })
+    .argument('<kind>', "what to scaffold: 'operator'")
+    .argument('<name>', 'plugin name (lower-case letters, digits, -)')
+    .option('--dir <dir>', 'where to write it (default: ./scoresde-plugin-NAME)')
+    .description('scaffold a plugin package whose tests pass unmodified')
+    .addHelpText('after', '\nExample:\n  scoresde plugins new operator downsample2 --dir ./my-operator\n')
+    .action(async (kind: string, name: string, _o, c: Command) => {
+      applyConfig(c);
+      const o = c.opts<CommonOptions & { dir?: string }>();
+      if (kind !== 'operator') throw new ScoresdeError(`plugins new: unknown kind '${kind}' (available: operator)`);
+      const dir = o.dir ?? `scoresde-plugin-${name}`;
+      const files = await scaffoldOperatorPlugin(dir, name);
+      if (o.json) printJson({ dir, files });
+      else process.stdout.write(`wrote ${files.length} files under ${dir}\nnext: cd ${dir} && npm install && npm test\n`);
+    });
+
   cmd.addCommand(list);
+  cmd.addCommand(scaffold);
   cmd.addCommand(info);
   return cmd;
 }
