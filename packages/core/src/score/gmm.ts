@@ -135,6 +135,14 @@ export class GmmPrior implements ScoreModel {
     });
   }
 
+  /**
+   * ∇ₓ log p_t(k | x) = ∇ₓ log N_k(x) − ∇ₓ log p_t(x): the exact classifier-guidance gradient for
+   * class k (with `score`, ∇ log p_t(x | k) = componentScore), shape of x.
+   */
+  classLogProbGrad(x: Tensor, t: TimeArg, k: number): Tensor {
+    return tf.tidy(() => tf.sub(this.componentScore(x, t, k), this.score(x, t)));
+  }
+
   /** log p_t(x), [B]. */
   logDensity(x: Tensor, t: TimeArg): Tensor {
     return tf.tidy(() => {

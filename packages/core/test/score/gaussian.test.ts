@@ -109,6 +109,24 @@ describe('GaussianPrior exact score', () => {
     }
   });
 
+  it('is differentiable: tf.grad of score·w is −Σ_t⁻¹ w and tf.grad of logDensity is the score', () => {
+    const sde = new SubVPSDE();
+    const prior = new GaussianPrior({ shape, mean, cov, sde });
+    const t = 0.45;
+    const { alpha, std } = sde.marginal(t);
+    const l = cholesky(perturbedCov(cov, d, alpha, std), d);
+    const w = Float64Array.from(new Rng(12).normalArray(d));
+    const x = batch(points(sde, [t], new Rng(13)));
+    const wT = tf.tensor(Float32Array.from(w), [1, ...shape]);
+    const hv = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(prior.score(v, t), wT)))(x);
+    expect(relErr(hv.dataSync(), cholSolve(l, d, w).map((v) => -v))).toBeLessThan(1e-5);
+    const gl = tf.grad((v: tf.Tensor) => tf.sum(prior.logDensity(v, t)))(x);
+    const s = prior.score(x, t);
+    expect(relErr(gl.dataSync(), s.dataSync())).toBeLessThan(1e-5);
+    tf.dispose([x, wT, hv, gl, s]);
+    prior.dispose();
+  });
+
   it('marginalMoments and logDensity0 match closed forms', () => {
     const sde = new VPSDE();
     const prior = new GaussianPrior({ shape, mean, cov, sde });

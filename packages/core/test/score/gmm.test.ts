@@ -200,3 +200,22 @@ describe('GmmPrior validation', () => {
     prior.dispose();
   });
 });
+
+describe('GmmPrior autodiff consistency', () => {
+  it('tf.grad of logDensity is the score; tf.grad of log p_t(k|x) is classLogProbGrad', () => {
+    for (const sde of [new VESDE({ sigmaMax: 20 }), new SubVPSDE()]) {
+      const prior = new GmmPrior({ shape, components: comps, sde });
+      const t = 0.25;
+      const x = batch(points(sde, t, 6, new Rng(8)));
+      const gLog = tf.grad((v: tf.Tensor) => tf.sum(prior.logDensity(v, t)))(x);
+      const s = prior.score(x, t);
+      expect(relErr(gLog.dataSync(), s.dataSync())).toBeLessThan(1e-5);
+      const k = 1;
+      const gCls = tf.grad((v: tf.Tensor) => tf.sum(tf.slice(prior.logResponsibilities(v, t), [0, k], [-1, 1])))(x);
+      const c = prior.classLogProbGrad(x, t, k);
+      expect(relErr(c.dataSync(), gCls.dataSync())).toBeLessThan(1e-4);
+      tf.dispose([x, gLog, s, gCls, c]);
+      prior.dispose();
+    }
+  });
+});
