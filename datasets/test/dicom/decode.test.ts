@@ -41,7 +41,7 @@ describe('DICOM decoding equals dcmtk/gdcm decompression', () => {
     it(`${m.name} (${m.ts})`, async () => {
       const img = await readDicomFile(FIX + m.file);
       const ref = await readNpy(`${FIX}ref/${m.name}.npy`);
-      expect([img.frames, img.rows, img.columns]).toEqual(ref.shape);
+      expect([img.frames, img.rows, img.columns, ...(img.samplesPerPixel > 1 ? [img.samplesPerPixel] : [])]).toEqual(ref.shape);
       if (m.ts !== 'none') expect(img.transferSyntax.uid).toBe(m.ts);
       // Exact: lossless syntaxes and lossy ones alike (same libjpeg / CharLS / OpenJPEG arithmetic).
       expect(maxAbsDiff(img.pixels, ref.data)).toBe(0);
