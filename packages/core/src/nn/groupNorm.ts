@@ -27,8 +27,10 @@ export class GroupNorm {
     const [b, h, w, c] = x.shape as [number, number, number, number];
     const g = this.numGroups;
     const xg = tf.reshape(x, [b, h, w, g, c / g]);
-    const { mean, variance } = tf.moments(xg, [1, 2, 4], true);
-    const y = tf.mul(tf.sub(xg, mean), tf.rsqrt(tf.add(variance, this.eps)));
+    // Two-pass moments sharing the centred tensor d (one full-size Sub instead of tf.moments' two).
+    const d = tf.sub(xg, tf.mean(xg, [1, 2, 4], true));
+    const variance = tf.mean(tf.square(d), [1, 2, 4], true);
+    const y = tf.mul(d, tf.rsqrt(tf.add(variance, this.eps)));
     return tf.add(tf.mul(tf.reshape(y, [b, h, w, c]), this.store.get(`${this.prefix}.weight`)), this.store.get(`${this.prefix}.bias`));
   }
 }

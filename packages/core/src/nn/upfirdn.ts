@@ -80,11 +80,15 @@ export function downsample2d(x: Tensor, kernel: number[], factor = 2, gain = 1):
   return upfirdn2d(x, k, 1, factor, Math.floor((p + 1) / 2), Math.floor(p / 2));
 }
 
-/** naive_upsample_2d: nearest-neighbour repeat by `factor`. */
+/**
+ * naive_upsample_2d: nearest-neighbour repeat by `factor`. Built from rank-5 concatenations
+ * (not a rank-6 tile, whose gradient tfjs lacks) so it trains on every backend.
+ */
 export function naiveUpsample2d(x: Tensor, factor = 2): Tensor {
   const [b, h, w, c] = x.shape as [number, number, number, number];
-  const x6 = tf.reshape(x, [b, h, 1, w, 1, c]);
-  return tf.reshape(tf.tile(x6, [1, 1, factor, 1, factor, 1]), [b, h * factor, w * factor, c]);
+  const alongW = tf.reshape(tf.concat(new Array<Tensor>(factor).fill(tf.reshape(x, [b, h, w, 1, c])), 3), [b, h, w * factor, c]);
+  const alongH = tf.concat(new Array<Tensor>(factor).fill(tf.reshape(alongW, [b, h, 1, w * factor, c])), 2);
+  return tf.reshape(alongH, [b, h * factor, w * factor, c]);
 }
 
 /** naive_downsample_2d: mean over factor×factor blocks. */
