@@ -42,18 +42,31 @@ const ctx = {
   core,
   tf: core.tf,
   log: (msg) => process.stderr.write(`${msg}\n`),
-  /** Median seconds of `fn` (sync or async) after one warm-up, at least `minReps` runs and `minSeconds` total. */
-  async time(fn, { minReps = 3, minSeconds = 0.5, maxReps = 20 } = {}) {
+  /** Median wall-clock seconds of `fn` (sync or async); options as for timeBoth. */
+  async time(fn, opts) {
+    return (await ctx.timeBoth(fn, opts)).wall;
+  },
+  /**
+   * Time `fn` (sync or async) after one warm-up: at least `minReps` runs and `minSeconds` total.
+   * Returns median seconds of wall time and of this process's CPU time (user + system). On a
+   * shared machine wall time is inflated by other processes; for single-threaded backends (wasm,
+   * cpu) CPU time is the compute time and gives stable throughput numbers.
+   */
+  async timeBoth(fn, { minReps = 3, minSeconds = 0.5, maxReps = 20 } = {}) {
     await fn();
-    const ts = [];
+    const wall = [];
+    const cpu = [];
     const start = performance.now();
-    while (ts.length < minReps || ((performance.now() - start) / 1000 < minSeconds && ts.length < maxReps)) {
+    while (wall.length < minReps || ((performance.now() - start) / 1000 < minSeconds && wall.length < maxReps)) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       await fn();
-      ts.push((performance.now() - t0) / 1000);
+      wall.push((performance.now() - t0) / 1000);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1e6);
     }
-    ts.sort((a, b) => a - b);
-    return ts[Math.floor(ts.length / 2)];
+    const median = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
+    return { wall: median(wall), cpu: median(cpu) };
   },
 };
 

@@ -3,6 +3,8 @@
  * (polyphase Conv2DBackpropInput, Conv2DBackpropFilter via a forward conv) — and on cpu at a
  * smaller size. FLOPs of one pass = 2·N·Ho·Wo·kH·kW·Cin·Cout (the same for forward, input grad
  * and filter grad); "fwd+bwd" counts 3 passes and runs tf.grads of Σ conv(x, w) ⊙ r.
+ * GFLOP/s are per second of this process's CPU time (both backends are single-threaded here, and
+ * the machine may be shared); the wall-clock milliseconds are shown too.
  * Goal (issue 2): backward ≥ 50% of forward GFLOP/s on wasm; `bwd/fwd` is that ratio (mean of
  * dX and dW throughput over forward). `tfjs dX` times the built-in wasm Conv2DBackpropInput that
  * ours replaces (batch-1 layer only, it is slow).
@@ -30,9 +32,9 @@ export async function run(ctx) {
       for (const t of outs) await t.data();
       tf.dispose(outs);
     };
-    const fwd = await ctx.time(() => once(() => tf.conv2d(x, w, L.s, 'same')));
-    const dx = await ctx.time(() => once(() => tf.conv2dTranspose(dy, w, [L.n, L.h, L.h, L.ci], L.s, 'same')));
-    const dw = await ctx.time(() =>
+    const fwd = await ctx.timeBoth(() => once(() => tf.conv2d(x, w, L.s, 'same')));
+    const dx = await ctx.timeBoth(() => once(() => tf.conv2dTranspose(dy, w, [L.n, L.h, L.h, L.ci], L.s, 'same')));
+    const dw = await ctx.timeBoth(() =>
       once(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: L.s, pad: 'same', filterShape: w.shape, dataFormat: 'NHWC' })),
     );
     let builtinDx;
@@ -46,15 +48,15 @@ export async function run(ctx) {
       swap(builtin);
       builtin.setupFunc?.(tf.backend()); // it was replaced before the backend ran its setup
       try {
-        builtinDx = await ctx.time(() => once(() => tf.conv2dTranspose(dy, w, [L.n, L.h, L.h, L.ci], L.s, 'same')), { minReps: 1, minSeconds: 0 });
+        builtinDx = await ctx.timeBoth(() => once(() => tf.conv2dTranspose(dy, w, [L.n, L.h, L.h, L.ci], L.s, 'same')), { minReps: 1, minSeconds: 0 });
       } finally {
         swap(ours);
       }
     }
     const grads = tf.grads((a, b) => tf.conv2d(a, b, L.s, 'same').mul(dy).sum());
-    const full = await ctx.time(() => once(() => tf.tidy(() => grads([x, w]))));
+    const full = await ctx.timeBoth(() => once(() => tf.tidy(() => grads([x, w]))));
     tf.dispose([x, w, dy]);
-    const g = (sec, passes = 1) => (passes * flops) / sec / 1e9;
+    const g = (t, passes = 1) => (passes * flops) / t.cpu / 1e9;
     const row = {
       backend: L.backend,
       layer: `${L.n}x${L.h}x${L.h}x${L.ci}→${L.co} ${L.k}x${L.k}/${L.s}`,
@@ -65,8 +67,8 @@ export async function run(ctx) {
       'tfjs dX GF/s': builtinDx === undefined ? undefined : g(builtinDx),
       'fwd+bwd GF/s': g(full, 3),
       'bwd/fwd': (g(dx) + g(dw)) / 2 / g(fwd),
-      'fwd ms': fwd * 1000,
-      'fwd+bwd ms': full * 1000,
+      'fwd wall ms': fwd.wall * 1000,
+      'fwd+bwd wall ms': full.wall * 1000,
     };
     ctx.log(`  ${row.backend} ${row.layer}: fwd ${row['fwd GF/s'].toFixed(1)}, dX ${row['dX GF/s'].toFixed(1)}, dW ${row['dW GF/s'].toFixed(1)} GFLOP/s`);
     rows.push(row);
