@@ -127,6 +127,35 @@ describe('GaussianPrior exact score', () => {
     prior.dispose();
   });
 
+  it('matches −Σ_t⁻¹ (x − alpha μ) at d = 64 with a dense random covariance', () => {
+    const n = 64;
+    const rng = new Rng(64);
+    const b = Float64Array.from(rng.normalArray(n * n));
+    const c = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += (b[i * n + k]! * b[j * n + k]!) / n;
+        c[i * n + j] = s;
+      }
+    const mu = Float64Array.from(rng.normalArray(n));
+    const sde = new VPSDE();
+    const prior = new GaussianPrior({ shape: [8, 8, 1], mean: mu, cov: c, sde });
+    const t = 0.2;
+    const { alpha, std } = sde.marginal(t);
+    const l = cholesky(perturbedCov(c, n, alpha, std), n);
+    const xs = Float32Array.from(rng.normalArray(2 * n));
+    const x = tf.tensor(xs, [2, 8, 8, 1]);
+    const g = prior.score(x, t).dataSync();
+    for (let bi = 0; bi < 2; bi++) {
+      const r = Float64Array.from({ length: n }, (_, i) => xs[bi * n + i]! - alpha * mu[i]!);
+      const want = cholSolve(l, n, r).map((v) => -v);
+      expect(relErr(g.subarray(bi * n, (bi + 1) * n), want)).toBeLessThan(1e-5);
+    }
+    x.dispose();
+    prior.dispose();
+  });
+
   it('marginalMoments and logDensity0 match closed forms', () => {
     const sde = new VPSDE();
     const prior = new GaussianPrior({ shape, mean, cov, sde });
