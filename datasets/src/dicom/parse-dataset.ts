@@ -71,6 +71,14 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+function restoreWideVrs(ds: DataSet, at: Map<number, string>): void {
+  for (const el of Object.values(ds.elements)) {
+    const vr = at.get(el.dataOffset);
+    if (vr) el.vr = vr;
+    for (const item of el.items ?? []) if (item.dataSet) restoreWideVrs(item.dataSet, at);
+  }
+}
+
 /**
  * Parse DICOM bytes into a dicom-parser DataSet. Throws a one-line ScoresdeError (prefixed with
  * `name`) for anything that is not a readable DICOM object.
@@ -122,8 +130,20 @@ export function parseDataset(bytes: Uint8Array, name = 'DICOM data'): ParsedData
   const DataSetCtor = (dicomParser as unknown as { DataSet: new (p: unknown, b: Uint8Array, e: Record<string, Element>) => DataSet })
     .DataSet;
   const dataSet = new DataSetCtor(parser, byteArray, elements);
+  // dicom-parser 1.8 predates the 64-bit VRs (OV, SV, UV; e.g. the Extended Offset Table) and
+  // would read their 4-byte length as 2 bytes; it sees them as OB and we restore the VR after.
+  const wideVrAt = new Map<number, string>();
   try {
     const stream = new dicomParser.ByteStream(parser, byteArray, position);
+    const readFixedString = stream.readFixedString.bind(stream);
+    stream.readFixedString = (length: number) => {
+      const s = readFixedString(length);
+      if (length === 2 && (s === 'OV' || s === 'SV' || s === 'UV')) {
+        wideVrAt.set(stream.position + 6, s); // value starts after 2 reserved bytes + 4-byte length
+        return 'OB';
+      }
+      return s;
+    };
     dataSet.warnings = stream.warnings;
     if (transferSyntaxUid === IMPLICIT_VR_LITTLE_ENDIAN) {
       dicomParser.parseDicomDataSetImplicit(dataSet, stream, byteArray.length);
@@ -133,6 +153,7 @@ export function parseDataset(bytes: Uint8Array, name = 'DICOM data'): ParsedData
   } catch (e) {
     throw new ScoresdeError(`${name}: malformed or truncated data set (${errorText(e)})`);
   }
+  if (wideVrAt.size > 0) restoreWideVrs(dataSet, wideVrAt);
   for (const [tag, el] of Object.entries(metaElements)) elements[tag] = el;
   if (Object.keys(elements).length === Object.keys(metaElements).length) {
     throw new ScoresdeError(`${name}: no data set elements after the meta header`);

@@ -112,4 +112,12 @@ describe('DICOM decoding equals dcmtk/gdcm decompression', () => {
     ]);
     expect([img.rescaleSlope, img.rescaleIntercept, img.rescaleType]).toEqual([1, -1024, 'HU']);
   });
+
+  it('Extended Offset Table (OV, which dicom-parser 1.8 does not know) is parsed with its VR', async () => {
+    const img = await readDicomFile(FIX + 'enc/mf_u12_jls_eot.dcm');
+    expect(img.dataSet.elements['x7fe00001']!.vr).toBe('OV');
+    expect(img.dataSet.elements['x7fe00001']!.length).toBe(32);
+    expect(img.dataSet.elements['x7fe00010']!.basicOffsetTable).toEqual([]);
+    expect(img.frames).toBe(4);
+  });
 });
