@@ -5,14 +5,16 @@
  * Registered as the score model 'folder' (MODEL = `folder:PATH`); `loadScoreModelFolder(dir)`
  * is what the CLI calls for a MODEL that is a directory.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ScoresdeError } from '../errors.js';
 import type { SDE } from '../contracts/sde.js';
 import type { Registries } from '../registry/registries.js';
-import { readSafetensors } from '../io/safetensors.js';
-import { parseNetworkConfig, type NetworkConfig } from '../nn/config.js';
+import { readSafetensors, writeSafetensors, type SafetensorsWriteDtype } from '../io/safetensors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { networkConfigToJson, parseNetworkConfig, type NetworkConfig } from '../nn/config.js';
+import type { ScoreNetwork } from '../nn/network.js';
 import { loadNetwork } from '../nn/build.js';
 import { NetworkScoreModel } from '../score/network.js';
 import { VESDE } from '../sde/ve.js';
@@ -67,6 +69,32 @@ export async function loadScoreModelFolder(dir: string): Promise<NetworkScoreMod
   const { tensors } = await readSafetensors(weightsPath);
   const net = loadNetwork(config, tensors, weightsPath);
   return new NetworkScoreModel(net, sdeFromNetworkConfig(config));
+}
+
+export interface SaveFolderOptions {
+  /**
+   * Weight storage: F32 (default) or F16. With F16 the fixed Fourier features
+   * (`all_modules.0.W`) and the `sigmas` buffer stay F32 (F16 would shift the scale-16
+   * features' phases by up to ~0.1 rad).
+   */
+  dtype?: SafetensorsWriteDtype;
+  /** Extra config sections kept next to model/data/training (e.g. a training recipe). */
+  extra?: Record<string, unknown>;
+  /** safetensors __metadata__ (strings). */
+  metadata?: Record<string, string>;
+}
+
+/** Write `net` as a model folder (weights.safetensors + config.json, each written atomically). */
+export async function saveScoreModelFolder(dir: string, net: ScoreNetwork, opts: SaveFolderOptions = {}): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const dtype = opts.dtype ?? 'F32';
+  const keepF32 = new Set(['all_modules.0.W', 'sigmas']);
+  await writeSafetensors(join(dir, WEIGHTS_FILE), await net.params.stateDict(), {
+    dtype: (k) => (keepF32.has(k) ? 'F32' : dtype),
+    metadata: opts.metadata,
+  });
+  const config = { ...(opts.extra ?? {}), ...networkConfigToJson(net.config) };
+  await writeFileAtomic(join(dir, CONFIG_FILE), JSON.stringify(config, null, 1) + '\n');
 }
 
 export function registerNetworkModels(registries: Pick<Registries, 'scoreModels'>): void {

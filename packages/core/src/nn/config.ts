@@ -161,3 +161,45 @@ function checkCombination(c: NetworkConfig): void {
     }
   }
 }
+
+/**
+ * The score_sde_pytorch JSON form of a parsed config (`model`, `data`, `training` sections with
+ * the reference's snake_case names), so that parseNetworkConfig(networkConfigToJson(c)) equals c
+ * and the reference can rebuild the same network from it.
+ */
+export function networkConfigToJson(c: NetworkConfig): { model: Record<string, unknown>; data: Record<string, unknown>; training: Record<string, unknown> } {
+  return {
+    model: {
+      name: c.name,
+      nf: c.nf,
+      ch_mult: [...c.chMult],
+      num_res_blocks: c.numResBlocks,
+      attn_resolutions: [...c.attnResolutions],
+      dropout: c.dropout,
+      resamp_with_conv: c.resampWithConv,
+      conditional: c.conditional,
+      fir: c.fir,
+      fir_kernel: [...c.firKernel],
+      skip_rescale: c.skipRescale,
+      resblock_type: c.resblockType,
+      progressive: c.progressive,
+      progressive_input: c.progressiveInput,
+      progressive_combine: c.progressiveCombine,
+      embedding_type: c.embeddingType,
+      fourier_scale: c.fourierScale,
+      init_scale: c.initScale,
+      scale_by_sigma: c.scaleBySigma,
+      nonlinearity: c.nonlinearity,
+      normalization: 'GroupNorm',
+      attention_type: 'ddpm',
+      conv_size: 3,
+      sigma_min: c.sigmaMin,
+      sigma_max: c.sigmaMax,
+      num_scales: c.numScales,
+      beta_min: c.betaMin,
+      beta_max: c.betaMax,
+    },
+    data: { image_size: c.imageSize, num_channels: c.numChannels, centered: c.centered },
+    training: { sde: c.sde, continuous: c.continuous },
+  };
+}

@@ -13,9 +13,9 @@ import { initBackend } from '../../src/engine/backend.js';
 import { ScoresdeError } from '../../src/errors.js';
 import { Rng } from '../../src/rng/rng.js';
 import { encodeSafetensors, readSafetensors, writeSafetensors } from '../../src/io/safetensors.js';
-import { parseNetworkConfig } from '../../src/nn/config.js';
+import { networkConfigToJson, parseNetworkConfig } from '../../src/nn/config.js';
 import { initNetwork } from '../../src/nn/build.js';
-import { loadScoreModelFolder, registerNetworkModels } from '../../src/builtins/networks.js';
+import { loadScoreModelFolder, registerNetworkModels, saveScoreModelFolder } from '../../src/builtins/networks.js';
 import { createRegistries } from '../../src/registry/registries.js';
 import { Dropout } from '../../src/nn/dropout.js';
 import { NetworkScoreModel } from '../../src/score/network.js';
@@ -261,5 +261,44 @@ describe('gradients on wasm (training on the default CPU backend)', () => {
       for (let j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs(a[j]! - b[j]!) / scale);
     });
     expect(worst).toBeLessThan(1e-3);
+  });
+});
+
+describe('saving model folders', () => {
+  it('networkConfigToJson round-trips every fixture config', () => {
+    const dirs = [
+      ...['ncsnpp_ve', 'ddpmpp_vp', 'ddpm_vp'].map((n) => path.resolve(here, '..', '..', '..', '..', '..', 'shared', 'parity', n)),
+      ...['ve_outskip_inskip_cat', 'vp_ddpmres_fir_residual', 'subvp_nofir_uncond_elu', 've_discrete_posemb', 'vp_discrete'].map((n) =>
+        path.join(here, 'fixtures', 'variants', n),
+      ),
+    ];
+    for (const d of dirs) {
+      const c = parseNetworkConfig(JSON.parse(readFileSync(path.join(d, 'config.json'), 'utf8')));
+      expect(parseNetworkConfig(JSON.parse(JSON.stringify(networkConfigToJson(c))))).toEqual(c);
+    }
+  });
+
+  it('saveScoreModelFolder → loadScoreModelFolder: F32 exact, F16 close with Fourier W kept exact', async () => {
+    const cfg = parseNetworkConfig(baseConfig);
+    const net = initNetwork({ ...cfg, initScale: 1 }, new Rng(8));
+    const model = new NetworkScoreModel(net, new VESDE());
+    const d32 = mkdtempSync(path.join(tmpdir(), 'save-'));
+    const d16 = mkdtempSync(path.join(tmpdir(), 'save-'));
+    await saveScoreModelFolder(d32, net, { extra: { recipe: { seed: 8 } }, metadata: { step: '0' } });
+    await saveScoreModelFolder(d16, net, { dtype: 'F16' });
+    expect(JSON.parse(readFileSync(path.join(d32, 'config.json'), 'utf8')).recipe).toEqual({ seed: 8 });
+    const st16 = await readSafetensors(path.join(d16, 'weights.safetensors'));
+    expect(st16.tensors.get('all_modules.0.W')!.dtype).toBe('F32');
+    expect(st16.tensors.get('sigmas')!.dtype).toBe('F32');
+    expect(st16.tensors.get('all_modules.3.weight')!.dtype).toBe('F16');
+    const [m32, m16] = [await loadScoreModelFolder(d32), await loadScoreModelFolder(d16)];
+    const xs = x();
+    const [a, b, c] = [model.score(xs, t), m32.score(xs, t), m16.score(xs, t)];
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    const rel = (tf.max(tf.abs(tf.sub(a, c))).arraySync() as number) / (tf.max(tf.abs(a)).arraySync() as number);
+    expect(rel).toBeGreaterThan(0);
+    expect(rel).toBeLessThan(3e-3);
+    tf.dispose([xs, a, b, c]);
+    [model, m32, m16].forEach((m) => m.dispose());
   });
 });
