@@ -1,7 +1,8 @@
 /**
  * MRI k-space operator: forward + adjoint time (one call of each, batch 1, read back) for a
  * 256×256 real image with a 4× random Cartesian mask — single-coil and 8 synthetic coils — on
- * wasm and cpu, plus one plain centred 2-D FFT (fft2c) of a 256×256 complex image.
+ * wasm and cpu, plus one plain centred 2-D FFT (fft2c) of a 256×256 complex image. Times are
+ * medians (ctx.time) and, for forward+adjoint, also the best of 30 runs.
  * Goal (issue 3): single-coil forward+adjoint ≤ 10 ms on wasm.
  */
 import { dirname, join } from 'node:path';
@@ -32,12 +33,20 @@ export async function run(ctx) {
       const fwd = await ctx.time(() => once(() => op.forward(x)));
       const y = op.forward(x);
       const adj = await ctx.time(() => once(() => op.adjoint(y)));
-      const both = await ctx.time(async () => {
+      const pair = async () => {
         const yy = op.forward(x);
         const a = op.adjoint(yy);
         await a.data();
         tf.dispose([yy, a]);
-      });
+      };
+      const both = await ctx.time(pair);
+      // best of 30: the machine is often shared, the minimum is the least disturbed run
+      let best = Infinity;
+      for (let i = 0; i < 30; i++) {
+        const t0 = performance.now();
+        await pair();
+        best = Math.min(best, (performance.now() - t0) / 1e3);
+      }
       tf.dispose(y);
       op.dispose();
       rows.push({
@@ -46,8 +55,9 @@ export async function run(ctx) {
         'fwd ms': fwd * 1e3,
         'adj ms': adj * 1e3,
         'fwd+adj ms': both * 1e3,
+        'fwd+adj best ms': best * 1e3,
         'fft2c ms': fft * 1e3,
-        goal: coils === 1 && backend === 'wasm' ? (both * 1e3 <= 10 ? 'met (≤ 10 ms)' : 'MISSED (≤ 10 ms)') : '',
+        goal: coils === 1 && backend === 'wasm' ? (both * 1e3 <= 10 ? 'met (median ≤ 10 ms)' : 'median > 10 ms') : '',
       });
     }
     tf.dispose([x, z]);
