@@ -45,6 +45,10 @@ async function runBaseline(o: BaselineOptions): Promise<void> {
   const backend = await initBackend(o.backend);
   const tvParams = validateParams(tvSchema, parseSetArgs(o.tvSet, '--tv-set'), 'tv');
   const op = await createOperator(ctx, o.operator, o.set, parseShape(o.shape, '--shape'));
+  if ((o.method === 'fbp' || o.method === 'zero-filled') && !op.pseudoInverse) {
+    throw new ScoresdeError(`method '${o.method}' needs an operator with a pseudo-inverse; '${op.name}' has none (use adjoint or tv)`);
+  }
+  if (!op.adjoint && o.method !== 'fbp' && o.method !== 'zero-filled') throw new ScoresdeError(`operator '${op.name}' has no adjoint (it is not linear)`);
   const y = await readArray(o.in);
   const shape = measurementBatch(y.shape, op, o.in);
   const batched = y.shape.length === op.outputShape.length + 1;
@@ -52,10 +56,8 @@ async function runBaseline(o: BaselineOptions): Promise<void> {
   let x: Tensor;
   try {
     if (o.method === 'fbp' || o.method === 'zero-filled') {
-      if (!op.pseudoInverse) throw new ScoresdeError(`method '${o.method}' needs an operator with a pseudo-inverse; '${op.name}' has none (use adjoint or tv)`);
       x = tf.tidy(() => op.pseudoInverse!(yt));
     } else if (o.method === 'adjoint') {
-      if (!op.adjoint) throw new ScoresdeError(`operator '${op.name}' has no adjoint`);
       x = tf.tidy(() => op.adjoint!(yt));
     } else {
       x = await tvReconstruct(op, yt, tvParams);
