@@ -3,7 +3,8 @@
  * under ./wasm/). Registering replaces a built-in kernel of the same name (Conv2DBackpropInput).
  * Call before or after `tf.setBackend('wasm')`: kernels are looked up at run time and none of
  * these needs a setup function. Idempotent. MaxPoolGrad and ResizeNearestNeighborGrad replace
- * built-ins that compute wrong gradients in tfjs 4.22.
+ * built-ins that compute wrong gradients in tfjs 4.22, and the forward convolutions are wrapped
+ * to fix pad 'same' with a stride larger than the filter (wasm/samePadding.ts).
  */
 import { tf } from '../tf.js';
 import { conv2dBackpropFilterConfig } from './wasm/conv2dBackpropFilter.js';
@@ -12,6 +13,7 @@ import { depthwiseConv2dBackpropFilterConfig } from './wasm/depthwiseConv2dBackp
 import { depthwiseConv2dBackpropInputConfig } from './wasm/depthwiseConv2dBackpropInput.js';
 import { maxPoolGradConfig } from './wasm/maxPoolGrad.js';
 import { resizeNearestNeighborGradConfig } from './wasm/resizeNearestNeighborGrad.js';
+import { SAME_PAD_KERNELS, isSamePadWrapper, samePadWrapper } from './wasm/samePadding.js';
 import { unsortedSegmentSumConfig } from './wasm/unsortedSegmentSum.js';
 
 /** The kernels this project registers on 'wasm' (replacing any built-in of the same name). */
@@ -50,9 +52,21 @@ export function replacedBuiltinKernel(kernelName: string, backendName: 'wasm' | 
   return replaced.get(`${backendName}/${kernelName}`);
 }
 
-/** Register (or re-register) WASM_KERNELS on the 'wasm' backend. */
+/** Wrappers of the built-in forward convolutions that fix pad 'same' with stride > filter. */
+function samePadFixes(): tf.KernelConfig[] {
+  const out: tf.KernelConfig[] = [];
+  for (const name of SAME_PAD_KERNELS) {
+    const have = tf.getKernel(name, 'wasm');
+    if (!have || isSamePadWrapper(have)) continue;
+    out.push(samePadWrapper(replaced.get(`wasm/${name}`) ?? have));
+  }
+  return out;
+}
+
+/** Register (or re-register) WASM_KERNELS and the 'same'-padding fixes on the 'wasm' backend. */
 export function registerWasmKernels(): void {
   install(WASM_KERNELS);
+  install(samePadFixes());
 }
 
 /** Register CPU_KERNEL_FIXES on the 'cpu' backend. */

@@ -8,7 +8,7 @@ import { Rng, tf } from '../../src/index.js';
 import { conv2dBackpropInputConfig } from '../../src/engine/wasm/conv2dBackpropInput.js';
 import { relL2, relMax, runOn } from './compare.js';
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 interface Case {
   x: [number, number, number, number];
   k: [number, number, number, number];
@@ -29,6 +29,9 @@ const CONV: Case[] = [
   { x: [1, 12, 12, 3], k: [3, 3, 3, 4], s: [2, 1], pad: 'same' },
   { x: [2, 6, 7, 2], k: [3, 3, 2, 2], s: 2, pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
   { x: [2, 6, 7, 2], k: [3, 2, 2, 3], s: 1, pad: [[0, 0], [0, 4], [3, 0], [0, 0]] },
+  { x: [2, 9, 8, 3], k: [1, 1, 3, 4], s: 2, pad: 'valid' },
+  { x: [2, 9, 8, 3], k: [2, 2, 3, 4], s: 3, pad: 'same' },
+  { x: [1, 10, 9, 2], k: [3, 3, 2, 3], s: 2, pad: 2 },
 ];
 
 function inputs(c: Case, seed: number) {
