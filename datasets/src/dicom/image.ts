@@ -18,19 +18,10 @@ import { encapsulatedFrames, j2kPrecision, nativeFrames } from './frames.js';
 import { parseDataset, type ParsedDataset } from './parse-dataset.js';
 import { frameToModality, type SampleLayout } from './pixels.js';
 import { describeSopClass } from './sop-classes.js';
+import { DicomReadError, type DicomReadErrorKind } from './read-error.js';
 import { transferSyntaxInfo, type TransferSyntaxInfo } from './transfer-syntax.js';
 
-export type DicomReadErrorKind = 'not-dicom' | 'malformed' | 'not-image' | 'unsupported';
-
-export class DicomReadError extends ScoresdeError {
-  constructor(
-    readonly kind: DicomReadErrorKind,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export { DicomReadError, type DicomReadErrorKind };
 
 export interface DicomReadOptions {
   /** 'invert' (default): MONOCHROME1 pixels are reflected to MONOCHROME2 semantics; 'keep': as stored. */
@@ -172,14 +163,7 @@ export function dicomText(h: Pick<DicomHeader, 'dataSet' | 'specificCharacterSet
 
 /** Parse and validate an image object's header. Throws DicomReadError. */
 export function readDicomHeader(bytes: Uint8Array, source = 'DICOM data'): DicomHeader {
-  let parsed: ParsedDataset;
-  try {
-    parsed = parseDataset(bytes, source);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const kind: DicomReadErrorKind = /not a DICOM file|empty file|too short/.test(msg) ? 'not-dicom' : 'malformed';
-    throw new DicomReadError(kind, msg, { cause: e });
-  }
+  const parsed = parseDataset(bytes, source);
   const ds = parsed.dataSet;
   const sopClassUid = str(ds, 'x00080016') ?? str(ds, 'x00020002') ?? '';
   const sop = describeSopClass(sopClassUid);

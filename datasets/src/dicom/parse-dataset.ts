@@ -9,7 +9,7 @@
 import { inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
-import { ScoresdeError } from '@scoresde/core';
+import { DicomReadError } from './read-error.js';
 import {
   DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
   EXPLICIT_VR_BIG_ENDIAN,
@@ -48,17 +48,17 @@ function startsWithMetaGroup(b: Uint8Array): boolean {
 
 /** Transfer syntax of a bare data set, inferred from its first element header. */
 function guessRawTransferSyntax(b: Uint8Array, name: string): string {
-  if (b.length < 8) throw new ScoresdeError(`${name}: too short to be DICOM (${b.length} bytes)`);
+  if (b.length < 8) throw new DicomReadError('not-dicom', `${name}: too short to be DICOM (${b.length} bytes)`);
   const groupLE = b[0]! | (b[1]! << 8);
   const groupBE = (b[0]! << 8) | b[1]!;
   const explicit = VRS.has(String.fromCharCode(b[4]!, b[5]!));
   const group = Math.min(groupLE, groupBE);
   // A bare data set starts with a low, even group (0008 usually; 0000–0028 in old exports).
   if (group > 0x0028 || group % 2 !== 0) {
-    throw new ScoresdeError(`${name}: not a DICOM file (no "DICM" prefix and no recognisable data set start)`);
+    throw new DicomReadError('not-dicom', `${name}: not a DICOM file (no "DICM" prefix and no recognisable data set start)`);
   }
   if (groupBE < groupLE) {
-    if (!explicit) throw new ScoresdeError(`${name}: not a DICOM file (implicit VR big endian data set start)`);
+    if (!explicit) throw new DicomReadError('not-dicom', `${name}: not a DICOM file (implicit VR big endian data set start)`);
     return EXPLICIT_VR_BIG_ENDIAN;
   }
   return explicit ? EXPLICIT_VR_LITTLE_ENDIAN : IMPLICIT_VR_LITTLE_ENDIAN;
@@ -84,7 +84,7 @@ function restoreWideVrs(ds: DataSet, at: Map<number, string>): void {
  * `name`) for anything that is not a readable DICOM object.
  */
 export function parseDataset(bytes: Uint8Array, name = 'DICOM data'): ParsedDataset {
-  if (bytes.length === 0) throw new ScoresdeError(`${name}: empty file`);
+  if (bytes.length === 0) throw new DicomReadError('not-dicom', `${name}: empty file`);
   let byteArray = bytes;
   let layout: ParsedDataset['layout'] = 'part10';
   if (!isDicmAt128(bytes)) {
@@ -106,21 +106,21 @@ export function parseDataset(bytes: Uint8Array, name = 'DICOM data'): ParsedData
       metaElements = meta.elements;
       position = (meta as unknown as { position: number }).position;
       const tsEl = meta.elements['x00020010'];
-      if (!tsEl) throw new ScoresdeError(`${name}: file meta information has no TransferSyntaxUID (0002,0010)`);
+      if (!tsEl) throw new DicomReadError('malformed', `${name}: file meta information has no TransferSyntaxUID (0002,0010)`);
       transferSyntaxUid = (meta.string('x00020010') ?? '').replace(/\0/g, '').trim();
     }
   } catch (e) {
-    if (e instanceof ScoresdeError) throw e;
-    throw new ScoresdeError(`${name}: unreadable DICOM header (${errorText(e)})`);
+    if (e instanceof DicomReadError) throw e;
+    throw new DicomReadError('malformed', `${name}: unreadable DICOM header (${errorText(e)})`);
   }
-  if (position >= byteArray.length) throw new ScoresdeError(`${name}: file ends after the meta header (no data set)`);
+  if (position >= byteArray.length) throw new DicomReadError('malformed', `${name}: file ends after the meta header (no data set)`);
 
   if (transferSyntaxUid === DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN) {
     let inflated: Uint8Array;
     try {
       inflated = inflateRawSync(byteArray.subarray(position));
     } catch (e) {
-      throw new ScoresdeError(`${name}: deflated data set does not inflate (${errorText(e)})`);
+      throw new DicomReadError('malformed', `${name}: deflated data set does not inflate (${errorText(e)})`);
     }
     byteArray = concat(byteArray.subarray(0, position), inflated);
   }
@@ -151,12 +151,12 @@ export function parseDataset(bytes: Uint8Array, name = 'DICOM data'): ParsedData
       dicomParser.parseDicomDataSetExplicit(dataSet, stream, byteArray.length);
     }
   } catch (e) {
-    throw new ScoresdeError(`${name}: malformed or truncated data set (${errorText(e)})`);
+    throw new DicomReadError('malformed', `${name}: malformed or truncated data set (${errorText(e)})`);
   }
   if (wideVrAt.size > 0) restoreWideVrs(dataSet, wideVrAt);
   for (const [tag, el] of Object.entries(metaElements)) elements[tag] = el;
   if (Object.keys(elements).length === Object.keys(metaElements).length) {
-    throw new ScoresdeError(`${name}: no data set elements after the meta header`);
+    throw new DicomReadError('malformed', `${name}: no data set elements after the meta header`);
   }
   return { dataSet, byteArray, transferSyntaxUid, layout };
 }
