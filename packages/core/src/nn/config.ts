@@ -81,10 +81,18 @@ function choice<T extends string>(s: Obj, sec: string, key: string, allowed: rea
   return low as T;
 }
 
-function intList(s: Obj, sec: string, key: string, def?: number[], positive = true): number[] {
+function intList(s: Obj, sec: string, key: string, def?: number[]): number[] {
   const v = s[key] ?? def;
-  if (!Array.isArray(v) || !v.every((d) => Number.isInteger(d) && (!positive || d > 0))) {
-    throw new ScoresdeError(`config: ${sec}.${key} must be a list of ${positive ? 'positive ' : ''}integers, got ${JSON.stringify(v)}`);
+  if (!Array.isArray(v) || !v.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new ScoresdeError(`config: ${sec}.${key} must be a list of positive integers, got ${JSON.stringify(v)}`);
+  }
+  return [...(v as number[])];
+}
+
+function tapList(s: Obj, sec: string, key: string, def: number[]): number[] {
+  const v = s[key] ?? def;
+  if (!Array.isArray(v) || !v.every((d) => typeof d === 'number' && Number.isFinite(d)) || (v as number[]).reduce((a, b) => a + b, 0) === 0) {
+    throw new ScoresdeError(`config: ${sec}.${key} must be a list of numbers with a non-zero sum, got ${JSON.stringify(v)}`);
   }
   return [...(v as number[])];
 }
@@ -111,7 +119,7 @@ export function parseNetworkConfig(raw: unknown): NetworkConfig {
     resampWithConv: bool(m, 'model', 'resamp_with_conv', true),
     conditional: bool(m, 'model', 'conditional', true),
     fir: bool(m, 'model', 'fir', false),
-    firKernel: intList(m, 'model', 'fir_kernel', [1, 3, 3, 1], false),
+    firKernel: tapList(m, 'model', 'fir_kernel', [1, 3, 3, 1]),
     skipRescale: bool(m, 'model', 'skip_rescale', true),
     resblockType: choice(m, 'model', 'resblock_type', ['biggan', 'ddpm'] as const, 'biggan'),
     progressive: choice(m, 'model', 'progressive', ['none', 'output_skip', 'residual'] as const, 'none'),
