@@ -11,6 +11,7 @@ import { conv2dBackpropFilterConfig } from './wasm/conv2dBackpropFilter.js';
 import { conv2dBackpropInputConfig } from './wasm/conv2dBackpropInput.js';
 import { depthwiseConv2dBackpropFilterConfig } from './wasm/depthwiseConv2dBackpropFilter.js';
 import { depthwiseConv2dBackpropInputConfig } from './wasm/depthwiseConv2dBackpropInput.js';
+import { einsumConfig } from './wasm/einsum.js';
 import { maxPoolGradConfig } from './wasm/maxPoolGrad.js';
 import { resizeNearestNeighborGradConfig } from './wasm/resizeNearestNeighborGrad.js';
 import { SAME_PAD_KERNELS, isSamePadWrapper, samePadWrapper } from './wasm/samePadding.js';
@@ -23,6 +24,7 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   depthwiseConv2dBackpropFilterConfig,
   depthwiseConv2dBackpropInputConfig,
   unsortedSegmentSumConfig,
+  einsumConfig,
   maxPoolGradConfig,
   resizeNearestNeighborGradConfig('wasm'),
 ];
