@@ -1,4 +1,4 @@
-/** Einsum on wasm (the project's kernel) vs the cpu backend; metric relative L2 ≤ 1e-6. */
+/** Einsum on wasm (the project's kernel) vs the cpu backend; metric relative L2 ≤ 1e-5 (float32 sums in another order). */
 import { describe, expect, it } from 'vitest';
 import { Rng, tf } from '../../src/index.js';
 import { relL2, runOn } from './compare.js';
@@ -24,7 +24,7 @@ describe('wasm Einsum', () => {
       const [ref] = await runOn('cpu', ins, f);
       const [got] = await runOn('wasm', ins, f);
       expect(got!.length).toBe(ref!.length);
-      expect(relL2(got!, ref!)).toBeLessThanOrEqual(1e-6);
+      expect(relL2(got!, ref!)).toBeLessThanOrEqual(1e-5);
     });
   }
 });
