@@ -4,7 +4,7 @@
  * score model, gradients (vs finite differences), dropout and the reference initialiser.
  */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { mkdtempSync, copyFileSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, copyFileSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -267,7 +267,7 @@ describe('gradients on wasm (training on the default CPU backend)', () => {
 describe('saving model folders', () => {
   it('networkConfigToJson round-trips every fixture config', () => {
     const dirs = [
-      ...['ncsnpp_ve', 'ddpmpp_vp', 'ddpm_vp'].map((n) => path.resolve(here, '..', '..', '..', '..', '..', 'shared', 'parity', n)),
+      ...['ncsnpp_ve', 'ddpmpp_vp', 'ddpm_vp'].map((n) => path.resolve(here, '..', '..', '..', '..', '..', 'shared', 'parity', n)).filter((d) => existsSync(d)),
       ...['ve_outskip_inskip_cat', 'vp_ddpmres_fir_residual', 'subvp_nofir_uncond_elu', 've_discrete_posemb', 'vp_discrete'].map((n) =>
         path.join(here, 'fixtures', 'variants', n),
       ),
