@@ -6,3 +6,4 @@ export { describeSopClass, DICOMDIR_SOP_CLASS } from './sop-classes.js';
 export * from './image.js';
 export * from './series.js';
 export * from './walk.js';
+export { dicomPixelsView } from './ndarray-view.js';

@@ -95,3 +95,15 @@ describe('MONOCHROME1 option', () => {
     expect(keep.pixels[20 * 48 + 47]!).toBeGreaterThan(keep.pixels[20 * 48]!);
   });
 });
+
+describe('dicomPixelsView', () => {
+  it('is a copy-free [frames, rows, columns] view', async () => {
+    const { dicomPixelsView } = await import('@scoresde/datasets');
+    const img = await readDicomFile(FIX + 'src/mf_u12.dcm');
+    const v = dicomPixelsView(img);
+    expect(v.shape).toEqual([4, 40, 48]);
+    expect(v.data).toBe(img.pixels);
+    expect(v.get(2, 5, 7)).toBe(img.pixels[(2 * 40 + 5) * 48 + 7]);
+    expect(v.pick(3, null, null).get(39, 47)).toBe(img.pixels[img.pixels.length - 1]);
+  });
+});
