@@ -104,7 +104,13 @@ function parseMetadata(value: unknown, name: string): Record<string, string> {
   return out;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function decode(body: Uint8Array, begin: number, count: number, dtype: SafetensorsReadDtype): Float32Array {
+  if (dtype === 'F32' && LITTLE_ENDIAN) {
+    const start = body.byteOffset + begin;
+    return new Float32Array(body.buffer.slice(start, start + 4 * count)); // one copy, aligned
+  }
   const out = new Float32Array(count);
   const dv = new DataView(body.buffer, body.byteOffset + begin, count * BYTES[dtype]);
   if (dtype === 'F32') for (let i = 0; i < count; i++) out[i] = dv.getFloat32(4 * i, true);
