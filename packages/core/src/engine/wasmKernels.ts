@@ -2,8 +2,8 @@
  * Kernels the wasm backend lacks or runs slowly, registered from outside (one file per kernel
  * under ./wasm/). Registering replaces a built-in kernel of the same name (Conv2DBackpropInput).
  * Call before or after `tf.setBackend('wasm')`: kernels are looked up at run time and none of
- * these needs a setup function. Idempotent. MaxPoolGrad and ResizeNearestNeighborGrad replace
- * built-ins that compute wrong gradients in tfjs 4.22, and the forward convolutions are wrapped
+ * these needs a setup function. Idempotent. MaxPoolGrad, ResizeNearestNeighborGrad and ResizeBilinearGrad
+ * replace built-ins that compute wrong gradients in tfjs 4.22, and the forward convolutions are wrapped
  * to fix pad 'same' with a stride larger than the filter (wasm/samePadding.ts).
  */
 import { tf } from '../tf.js';
@@ -13,6 +13,7 @@ import { depthwiseConv2dBackpropFilterConfig } from './wasm/depthwiseConv2dBackp
 import { depthwiseConv2dBackpropInputConfig } from './wasm/depthwiseConv2dBackpropInput.js';
 import { einsumConfig } from './wasm/einsum.js';
 import { maxPoolGradConfig } from './wasm/maxPoolGrad.js';
+import { resizeBilinearGradConfig } from './wasm/resizeBilinearGrad.js';
 import { resizeNearestNeighborGradConfig } from './wasm/resizeNearestNeighborGrad.js';
 import { SAME_PAD_KERNELS, isSamePadWrapper, samePadWrapper } from './wasm/samePadding.js';
 import { unsortedSegmentSumConfig } from './wasm/unsortedSegmentSum.js';
@@ -27,10 +28,11 @@ export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   einsumConfig,
   maxPoolGradConfig,
   resizeNearestNeighborGradConfig('wasm'),
+  resizeBilinearGradConfig('wasm'),
 ];
 
 /** Corrections to built-in cpu kernels that are wrong in tfjs 4.22 (see each file). */
-export const CPU_KERNEL_FIXES: readonly tf.KernelConfig[] = [resizeNearestNeighborGradConfig('cpu')];
+export const CPU_KERNEL_FIXES: readonly tf.KernelConfig[] = [resizeNearestNeighborGradConfig('cpu'), resizeBilinearGradConfig('cpu')];
 
 const replaced = new Map<string, tf.KernelConfig>();
 

@@ -1,9 +1,10 @@
 /**
- * Kernels the project replaces because tfjs 4.22's are wrong: MaxPoolGrad (wasm) and
- * ResizeNearestNeighborGrad (wasm ignores halfPixelCenters; cpu mixes batch strides).
+ * Kernels the project replaces because tfjs 4.22's are wrong: MaxPoolGrad (wasm),
+ * ResizeNearestNeighborGrad (wasm ignores halfPixelCenters; cpu mixes batch strides) and
+ * ResizeBilinearGrad (both ignore halfPixelCenters; cpu fails on non-square images).
  * References: a direct JS computation (max pool: cotangent to the first maximum of each window;
- * nearest resize: the adjoint identity ⟨resize(x), r⟩ = ⟨x, resizeᵀ(r)⟩ with the forward run on
- * the same backend). Tolerance: relative L2 ≤ 1e-6.
+ * resizes: the adjoint identity ⟨resize(x), r⟩ = ⟨x, resizeᵀ(r)⟩ with the forward run on the
+ * same backend, inner products in float64). Tolerance: relative L2 ≤ 1e-6.
  */
 import { describe, expect, it } from 'vitest';
 import { Rng, tf } from '../../src/index.js';
@@ -51,33 +52,51 @@ describe('max-pool gradient', () => {
   });
 });
 
-describe('nearest-neighbour resize gradient is the adjoint of the forward resize', () => {
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+function norm(a: ArrayLike<number>): number {
+  return Math.sqrt(dot(a, a));
+}
+
+describe('resize gradients are the adjoint of the forward resize', () => {
   const CASES: [number[], [number, number], boolean, boolean][] = [
     [[2, 4, 4, 3], [8, 8], false, false],
     [[3, 5, 3, 2], [7, 10], false, false],
     [[2, 5, 3, 2], [7, 10], true, false],
     [[2, 5, 3, 2], [7, 10], false, true],
     [[2, 8, 6, 2], [3, 4], false, true],
+    [[2, 8, 6, 2], [3, 4], true, false],
   ];
-  for (const [shape, size, ac, hpc] of CASES) {
-    it(`${JSON.stringify(shape)} → ${JSON.stringify(size)} alignCorners=${ac} halfPixelCenters=${hpc}`, async () => {
-      const rng = new Rng(shape.length * 31 + size[0] * 7 + size[1] + (ac ? 1 : 0) + (hpc ? 2 : 0));
-      const n = shape.reduce((a, b) => a * b, 1);
-      const ins = [
-        { data: rng.normalArray(n), shape },
-        { data: rng.normalArray(shape[0]! * size[0] * size[1] * shape[3]!), shape: [shape[0]!, size[0], size[1], shape[3]!] },
-      ];
-      const results: Float32Array[][] = [];
-      for (const backend of ['wasm', 'cpu'] as const) {
-        const out = await runOn(backend, ins, (x, r) => {
-          const fwd = (z: tf.Tensor) => tf.image.resizeNearestNeighbor(z as tf.Tensor4D, size, ac, hpc);
-          const g = tf.grad((z: tf.Tensor) => fwd(z).mul(r!).sum())(x!);
-          return [fwd(x!).mul(r!).sum(), x!.mul(g).sum(), g];
-        });
-        expect(Math.abs(out[1]![0]! - out[0]![0]!)).toBeLessThanOrEqual(1e-5 * Math.abs(out[0]![0]!) + 1e-4);
-        results.push(out);
-      }
-      expect(relL2(results[0]![2]!, results[1]![2]!)).toBeLessThanOrEqual(1e-6);
-    });
+  for (const method of ['nearest', 'bilinear'] as const) {
+    for (const [shape, size, ac, hpc] of CASES) {
+      it(`${method} ${JSON.stringify(shape)} → ${JSON.stringify(size)} alignCorners=${ac} halfPixelCenters=${hpc}`, async () => {
+        const rng = new Rng(shape.length * 31 + size[0] * 7 + size[1] + (ac ? 1 : 0) + (hpc ? 2 : 0) + (method === 'bilinear' ? 100 : 0));
+        const n = shape.reduce((a, b) => a * b, 1);
+        const x = rng.normalArray(n);
+        const r = rng.normalArray(shape[0]! * size[0] * size[1] * shape[3]!);
+        const ins = [
+          { data: x, shape },
+          { data: r, shape: [shape[0]!, size[0], size[1], shape[3]!] },
+        ];
+        const results: Float32Array[][] = [];
+        for (const backend of ['wasm', 'cpu'] as const) {
+          const out = await runOn(backend, ins, (xt, rt) => {
+            const fwd = (z: tf.Tensor) =>
+              method === 'nearest'
+                ? tf.image.resizeNearestNeighbor(z as tf.Tensor4D, size, ac, hpc)
+                : tf.image.resizeBilinear(z as tf.Tensor4D, size, ac, hpc);
+            return [fwd(xt!), tf.grad((z: tf.Tensor) => fwd(z).mul(rt!).sum())(xt!)];
+          });
+          const [y, g] = out as [Float32Array, Float32Array];
+          // ⟨A x, r⟩ = ⟨x, Aᵀ r⟩, inner products in float64 on the host.
+          expect(Math.abs(dot(y, r) - dot(x, g)), backend).toBeLessThanOrEqual(1e-6 * norm(y) * norm(r) + 1e-6 * norm(x) * norm(g));
+          results.push(out);
+        }
+        expect(relL2(results[0]![1]!, results[1]![1]!)).toBeLessThanOrEqual(1e-6);
+      });
+    }
   }
 });
