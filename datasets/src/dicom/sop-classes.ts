@@ -7,6 +7,7 @@ export const DICOMDIR_SOP_CLASS = '1.2.840.10008.1.3.10';
 const NON_IMAGE_PREFIXES: Array<[string, string]> = [
   ['1.2.840.10008.5.1.4.1.1.88.', 'Structured Report'],
   ['1.2.840.10008.5.1.4.1.1.11.', 'Presentation State'],
+  ['1.2.840.10008.5.1.4.1.1.481.2', 'RT Dose (dose grid, not an image series)'],
   ['1.2.840.10008.5.1.4.1.1.481.3', 'RT Structure Set'],
   ['1.2.840.10008.5.1.4.1.1.481.5', 'RT Plan'],
   ['1.2.840.10008.5.1.4.1.1.481.8', 'RT Ion Plan'],
@@ -33,7 +34,6 @@ const IMAGE_NAMES: Record<string, string> = {
   '1.2.840.10008.5.1.4.1.1.20': 'Nuclear Medicine Image',
   '1.2.840.10008.5.1.4.1.1.128': 'PET Image',
   '1.2.840.10008.5.1.4.1.1.481.1': 'RT Image',
-  '1.2.840.10008.5.1.4.1.1.481.2': 'RT Dose',
 };
 
 /** A human name for an SOP class and whether it is a non-image object class. */

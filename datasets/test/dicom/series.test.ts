@@ -94,3 +94,23 @@ describe('groupSeries', () => {
     expect(g[0]!.orderedBy).toBe('instance-number');
   });
 });
+
+describe('describeSopClass', () => {
+  it('classifies image and non-image SOP classes', async () => {
+    const { describeSopClass } = await import('@scoresde/datasets');
+    expect(describeSopClass('1.2.840.10008.5.1.4.1.1.2')).toEqual({ name: 'CT Image', nonImage: false });
+    expect(describeSopClass('1.2.840.10008.5.1.4.1.1.481.1').nonImage).toBe(false); // RT Image
+    for (const uid of [
+      '1.2.840.10008.1.3.10', // DICOMDIR
+      '1.2.840.10008.5.1.4.1.1.88.22', // Enhanced SR
+      '1.2.840.10008.5.1.4.1.1.88.59', // Key Object Selection
+      '1.2.840.10008.5.1.4.1.1.11.1', // GSPS
+      '1.2.840.10008.5.1.4.1.1.481.2', // RT Dose
+      '1.2.840.10008.5.1.4.1.1.481.5', // RT Plan
+      '1.2.840.10008.5.1.4.1.1.104.1', // Encapsulated PDF
+    ]) {
+      expect(describeSopClass(uid).nonImage, uid).toBe(true);
+    }
+    expect(describeSopClass('1.2.3.4')).toEqual({ name: 'SOP class 1.2.3.4', nonImage: false });
+  });
+});
