@@ -2,7 +2,7 @@
  * Byte-level DICOM parsing with dicom-parser, for every file layout met in practice:
  * Part 10 files (128-byte preamble + "DICM" + group 0002 meta header), files whose meta header
  * starts at byte 0 (no preamble), and bare data sets with no meta header at all (old ACR-NEMA
- * style exports), whose transfer syntax is inferred from the first element: explicit when bytes
+ * style exports) or with "DICM" but no group 0002, whose transfer syntax is inferred from the first element: explicit when bytes
  * 4–5 spell a VR, big-endian when the first group number reads smaller that way. The deflated
  * syntax is inflated (raw deflate, node:zlib) before the data set is parsed.
  */
@@ -64,6 +64,14 @@ function guessRawTransferSyntax(b: Uint8Array, name: string): string {
   return explicit ? EXPLICIT_VR_LITTLE_ENDIAN : IMPLICIT_VR_LITTLE_ENDIAN;
 }
 
+function guessAfterDicm(b: Uint8Array, name: string): string {
+  try {
+    return guessRawTransferSyntax(b, name);
+  } catch {
+    throw new DicomReadError('malformed', `${name}: "DICM" prefix but neither a meta header nor a recognisable data set follows`);
+  }
+}
+
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a, 0);
@@ -105,9 +113,10 @@ export function parseDataset(bytes: Uint8Array, name = 'DICOM data'): ParsedData
       const meta = dicomParser.readPart10Header(byteArray);
       metaElements = meta.elements;
       position = (meta as unknown as { position: number }).position;
-      const tsEl = meta.elements['x00020010'];
-      if (!tsEl) throw new DicomReadError('malformed', `${name}: file meta information has no TransferSyntaxUID (0002,0010)`);
-      transferSyntaxUid = (meta.string('x00020010') ?? '').replace(/\0/g, '').trim();
+      // "DICM" followed directly by the data set (no group 0002): infer the syntax as for a bare one.
+      transferSyntaxUid = meta.elements['x00020010']
+        ? (meta.string('x00020010') ?? '').replace(/\0/g, '').trim()
+        : guessAfterDicm(byteArray.subarray(position), name);
     }
   } catch (e) {
     if (e instanceof DicomReadError) throw e;

@@ -85,3 +85,16 @@ describe('malformed DICOM input', () => {
     await rejects(garbage, 'malformed', /.+/);
   });
 });
+
+describe('unusual but readable layouts', () => {
+  it('"DICM" prefix followed directly by the data set (no meta group): syntax inferred', async () => {
+    const raw = load('enc/ct_u12_rawimpl.dcm');
+    const b = new Uint8Array(132 + raw.length);
+    b.set([0x44, 0x49, 0x43, 0x4d], 128);
+    b.set(raw, 132);
+    const img = await readDicom(b, 'case.dcm');
+    const ref = await readDicom(load('src/ct_u12.dcm'), 'ref.dcm');
+    expect(img.transferSyntax.uid).toBe('1.2.840.10008.1.2');
+    expect(Array.from(img.pixels)).toEqual(Array.from(ref.pixels));
+  });
+});
