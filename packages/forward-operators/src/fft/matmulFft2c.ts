@@ -5,18 +5,13 @@
  *
  * C_n[k,j] = n^{-1/2} exp(s·2πi (k−h)(j−h)/n), h = ⌊n/2⌋, s = −1 forward / +1 inverse. C_n is
  * symmetric, so a row transform is `rows · C_n`. For x of shape [B, H, W, 2K] (K complex planes,
- * (re, im) channel pairs):  Y = C_H X C_W, with
- *   (A + iB)(P + iQ) = (AP − BQ) + i(AQ + BP).
+ * (re, im) channel pairs):  Y = C_H X C_W, each factor applied as ONE real matrix product on
+ * rows kept interleaved (re, im) — see `realDftMatrix` — so no re/im slicing is needed.
  * Cost: 4·(BHK·W² + BWK·H²) multiply–adds per call, i.e. O(n³) for an n×n image.
  */
 import { tf } from '@scoresde/core';
 
-interface DftMats {
-  re: tf.Tensor2D;
-  im: tf.Tensor2D;
-}
-
-const cache = new Map<string, DftMats>();
+const cache = new Map<string, tf.Tensor2D>();
 
 /** cos/sin of the centred DFT matrix (float64 angles, reduced exactly before the trig call). */
 export function centeredDftMatrix(n: number, inverse: boolean): { re: Float32Array; im: Float32Array } {
@@ -36,38 +31,50 @@ export function centeredDftMatrix(n: number, inverse: boolean): { re: Float32Arr
   return { re, im };
 }
 
-function mats(n: number, inverse: boolean): DftMats {
-  const key = `${tf.getBackend()}:${n}:${inverse ? 'i' : 'f'}`;
-  const hit = cache.get(key);
-  if (hit && !hit.re.isDisposed && !hit.im.isDisposed) return hit;
+/**
+ * The real 2n×2n matrix R of z ↦ z·C on interleaved (re, im) rows: for row vectors
+ * (…, x_j^re, x_j^im, …) · R = (…, y_k^re, y_k^im, …) with y_k = Σ_j x_j C[j,k]:
+ *   R[2j, 2k] = Re C,  R[2j, 2k+1] = Im C,  R[2j+1, 2k] = −Im C,  R[2j+1, 2k+1] = Re C.
+ */
+export function realDftMatrix(n: number, inverse: boolean): Float32Array {
   const { re, im } = centeredDftMatrix(n, inverse);
-  const m = { re: tf.keep(tf.tensor2d(re, [n, n])), im: tf.keep(tf.tensor2d(im, [n, n])) };
-  cache.set(key, m);
-  return m;
+  const R = new Float32Array(4 * n * n);
+  const w = 2 * n;
+  for (let j = 0; j < n; j++) {
+    for (let k = 0; k < n; k++) {
+      const c = re[j * n + k]!;
+      const d = im[j * n + k]!;
+      R[2 * j * w + 2 * k] = c;
+      R[2 * j * w + 2 * k + 1] = d;
+      R[(2 * j + 1) * w + 2 * k] = -d;
+      R[(2 * j + 1) * w + 2 * k + 1] = c;
+    }
+  }
+  return R;
 }
 
-function complexRowMatmul(xr: tf.Tensor2D, xi: tf.Tensor2D, m: DftMats): [tf.Tensor2D, tf.Tensor2D] {
-  const yr = tf.sub<tf.Tensor2D>(tf.matMul(xr, m.re), tf.matMul(xi, m.im));
-  const yi = tf.add<tf.Tensor2D>(tf.matMul(xr, m.im), tf.matMul(xi, m.re));
-  return [yr, yi];
+function mat(n: number, inverse: boolean): tf.Tensor2D {
+  const key = `${tf.getBackend()}:${n}:${inverse ? 'i' : 'f'}`;
+  const hit = cache.get(key);
+  if (hit && !hit.isDisposed) return hit;
+  const m = tf.keep(tf.tensor2d(realDftMatrix(n, inverse), [2 * n, 2 * n]));
+  cache.set(key, m);
+  return m;
 }
 
 export function matmulFft2c(x: tf.Tensor, inverse: boolean): tf.Tensor {
   const [B, H, W, C] = x.shape as [number, number, number, number];
   const K = C / 2;
-  const mw = mats(W, inverse);
-  const mh = mats(H, inverse);
+  const mw = mat(W, inverse);
+  const mh = mat(H, inverse);
   return tf.tidy(() => {
-    const x5 = tf.reshape(x, [B, H, W, K, 2]);
-    const [re, im] = tf.unstack(x5, 4) as [tf.Tensor4D, tf.Tensor4D];
-    // along W: [B,H,K,W] rows
-    const toRowsW = (t: tf.Tensor4D) => tf.reshape(tf.transpose(t, [0, 1, 3, 2]), [B * H * K, W]) as tf.Tensor2D;
-    const [ar, ai] = complexRowMatmul(toRowsW(re), toRowsW(im), mw);
-    // [B,H,K,W] → [B,W,K,H] rows along H
-    const toRowsH = (t: tf.Tensor2D) => tf.reshape(tf.transpose(tf.reshape(t, [B, H, K, W]), [0, 3, 2, 1]), [B * W * K, H]) as tf.Tensor2D;
-    const [br, bi] = complexRowMatmul(toRowsH(ar), toRowsH(ai), mh);
-    // [B,W,K,H] → [B,H,W,K]
-    const back = (t: tf.Tensor2D) => tf.transpose(tf.reshape(t, [B, W, K, H]), [0, 3, 1, 2]);
-    return tf.reshape(tf.stack([back(br), back(bi)], 4), [B, H, W, C]);
+    // rows along W: [B,H,W,K,2] → [B,H,K,W,2] → [BHK, 2W]
+    const a = tf.transpose(tf.reshape(x, [B, H, W, K, 2]), [0, 1, 3, 2, 4]);
+    const ya = tf.matMul(tf.reshape(a, [B * H * K, 2 * W]), mw);
+    // rows along H: [B,H,K,W,2] → [B,W,K,H,2] → [BWK, 2H]
+    const b = tf.transpose(tf.reshape(ya, [B, H, K, W, 2]), [0, 3, 2, 1, 4]);
+    const yb = tf.matMul(tf.reshape(b, [B * W * K, 2 * H]), mh);
+    // back: [B,W,K,H,2] → [B,H,W,K,2]
+    return tf.reshape(tf.transpose(tf.reshape(yb, [B, W, K, H, 2]), [0, 3, 1, 2, 4]), [B, H, W, C]);
   });
 }
