@@ -26,6 +26,7 @@ import { ScoresdeError, tf, type Decomposition, type ForwardOperator, type Noise
 import { checkImageShape, checkInput, checkOutput } from '../util/shape.js';
 import { embedReal, fft2c, fft2cMethodFor, ifft2c, maskedFft2c, realPart, type Fft2cMethod } from '../fft/fft2c.js';
 import { runSenseFft2cKernel } from '../fft/kernels.js';
+import { NoNoise } from '../noise/none.js';
 import type { KspaceMask } from './masks/kspaceMask.js';
 import type { CoilMaps } from './coilMaps.js';
 
@@ -41,7 +42,6 @@ export interface MriOperatorOptions {
   name?: string;
 }
 
-const NO_NOISE: NoiseModel = { kind: 'none', sigma: 0, sample: (clean) => tf.clone(clean) };
 
 export class MriOperator implements ForwardOperator {
   readonly name: string;
@@ -109,7 +109,7 @@ export class MriOperator implements ForwardOperator {
       this.outputShape = [H, W, 2];
       this.decomposition = this.makeDecomposition();
     }
-    this.noise = o.noise ? o.noise(() => this.maskT) : NO_NOISE;
+    this.noise = o.noise ? o.noise(() => this.maskT) : new NoNoise();
   }
 
   /** The mask as a [1, H, W, 1] tensor (owned by the operator; do not dispose). */
