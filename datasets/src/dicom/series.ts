@@ -93,3 +93,16 @@ export function groupSeries<H extends DicomHeaderInfo>(headers: readonly H[]): D
   const key = (g: DicomSeries<H>) => `${g.studyInstanceUid}\u0000${g.seriesInstanceUid}\u0000${g.instances[0]!.source}`;
   return groups.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
+
+/**
+ * Frames of one multi-frame instance in slice order: ascending per-frame ImagePositionPatient ·
+ * normal (enhanced objects), stable for ties; file order when positions or orientation are missing.
+ */
+export function frameOrder(h: Pick<DicomHeaderInfo, 'frames' | 'perFrame' | 'imageOrientationPatient'>): number[] {
+  const idx = Array.from({ length: h.frames }, (_, i) => i);
+  const pf = h.perFrame;
+  if (!h.imageOrientationPatient || !pf || pf.length !== h.frames || pf.some((p) => !p.imagePositionPatient)) return idx;
+  const n = sliceNormal(h.imageOrientationPatient);
+  const d = pf.map((p) => p.imagePositionPatient!.reduce((s, v, i) => s + v * n[i]!, 0));
+  return idx.sort((a, b) => d[a]! - d[b]! || a - b);
+}

@@ -114,3 +114,14 @@ describe('describeSopClass', () => {
     expect(describeSopClass('1.2.3.4')).toEqual({ name: 'SOP class 1.2.3.4', nonImage: false });
   });
 });
+
+describe('frameOrder', () => {
+  it('orders enhanced multi-frame frames along the normal; file order otherwise', async () => {
+    const { frameOrder } = await import('@scoresde/datasets');
+    const FIXDIR = fileURLToPath(new URL('../fixtures/dicom/', import.meta.url));
+    const mfe = await readDicomFile(FIXDIR + 'src/mfe_u12.dcm'); // z = 50, 47, 44 on an axial normal
+    expect(frameOrder(mfe)).toEqual([2, 1, 0]);
+    const mf = await readDicomFile(FIXDIR + 'src/mf_u12.dcm');
+    expect(frameOrder(mf)).toEqual([0, 1, 2, 3]);
+  });
+});
