@@ -40,6 +40,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
       ['single-coil real, random 4×', { acceleration: 4 }, [32, 24, 1]],
       ['single-coil complex, poisson 3×', { mask: 'poisson', acceleration: 3 }, [20, 18, 2]],
       ['single-coil real, radial, matmul FFT', { mask: 'radial', spokes: 9, fft: 'matmul' }, [16, 16, 1]],
+      ['single-coil complex, odd 15×13, equispaced-fraction along h', { mask: 'equispaced-fraction', axis: 'h', acceleration: 3 }, [15, 13, 2]],
+      ['multi-coil real, odd 15×13, 3 synthetic coils, radial golden', { mask: 'radial', golden: true, coils: 3 }, [15, 13, 1]],
       ['multi-coil real, 4 synthetic coils, gaussian 4×', { mask: 'gaussian', coils: 4 }, [24, 20, 1]],
       ['multi-coil complex, .npy maps, equispaced 2×', { mask: 'equispaced', acceleration: 2, coil_maps: 'maps_3x24x20.npy' }, [24, 20, 2]],
       ['multi-coil real, .npy maps, tf-op/matmul path', { mask: 'radial', spokes: 7, coil_maps: 'maps_3x24x20.npy', fft: 'matmul' }, [24, 20, 1]],
