@@ -1,7 +1,7 @@
 /**
  * MRI k-space operator: forward + adjoint time (one call of each, batch 1, read back) for a
  * 256×256 real image with a 4× random Cartesian mask — single-coil and 8 synthetic coils — on
- * wasm and cpu, plus one plain centred 2-D FFT (fft2c) of a 256×256 complex image. Times are
+ * wasm and cpu (host FFT kernels) and, where they start, webgpu and tensorflow (DFT-as-matmul), plus one plain centred 2-D FFT (fft2c) of a 256×256 complex image. Times are
  * medians (ctx.time) and, for forward+adjoint, also the best of 30 runs.
  * Goal (issue 3): single-coil forward+adjoint ≤ 10 ms on wasm.
  */
@@ -15,8 +15,14 @@ export async function run(ctx) {
   const ops = await import(pathToFileURL(join(root, 'packages', 'forward-operators', 'dist', 'index.js')).href);
   const N = 256;
   const rows = [];
-  for (const backend of ['wasm', 'cpu']) {
-    await core.initBackend(backend);
+  for (const backend of ['wasm', 'cpu', 'webgpu', 'tensorflow']) {
+    try {
+      await core.initBackend(backend);
+    } catch (e) {
+      if (backend === 'wasm' || backend === 'cpu') throw e;
+      rows.push({ backend, case: `unavailable: ${String(e?.message ?? e).split('\n')[0]}` });
+      continue;
+    }
     const rng = new core.Rng(1);
     const x = rng.normalTensor([1, N, N, 1]);
     const z = rng.normalTensor([1, N, N, 2]);
