@@ -36,6 +36,17 @@ for (const backend of ['cpu', 'wasm'] as const) {
       }
     });
 
+    it('multi-coil adjoint matches numpy Σ_c conj(S_c)·ifft2c(M ⊙ y_c) (4 coils, 32×24)', async () => {
+      for (const fft of ['auto', 'matmul']) {
+        const op = await makeMri({ mask_file: 'cal_mask_32x24.npy', coil_maps: 'cal_maps_4x32x24.npy', fft }, [32, 24, 2]);
+        const y = t(fixture('cal_y_32x24x8.npy'), [1, 32, 24, 8]);
+        const a = op.adjoint(y);
+        expect(maxAbs(a, t(fixture('cal_adj_32x24x2.npy'), [1, 32, 24, 2]))).toBeLessThan(1e-5);
+        tf.dispose([y, a]);
+        op.dispose();
+      }
+    });
+
     const configs: [string, Record<string, unknown>, number[]][] = [
       ['single-coil real, random 4×', { acceleration: 4 }, [32, 24, 1]],
       ['single-coil complex, poisson 3×', { mask: 'poisson', acceleration: 3 }, [20, 18, 2]],
