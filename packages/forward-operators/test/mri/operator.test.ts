@@ -83,6 +83,29 @@ for (const backend of ['cpu', 'wasm'] as const) {
       });
     }
 
+    it('no tensor leaks across repeated gradient steps (single- and multi-coil, kernel and matmul)', async () => {
+      for (const params of [{}, { coils: 3 }, { coils: 3, fft: 'matmul' }]) {
+        const op = await makeMri({ acceleration: 4, ...params }, [16, 12, 1]);
+        const rng = new Rng(9);
+        const y = tf.tidy(() => op.forward(rng.normalTensor([2, 16, 12, 1])));
+        let x = rng.normalTensor([2, 16, 12, 1]);
+        const step = () => {
+          const next = tf.tidy(() => {
+            const g = tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.sub(op.forward(v), y))))(x);
+            return tf.sub(x, tf.mul(g, 0.25));
+          });
+          x.dispose();
+          x = next;
+        };
+        step(); // warm-up (matmul caches its DFT matrices)
+        const before = tf.memory().numTensors;
+        for (let i = 0; i < 5; i++) step();
+        expect(tf.memory().numTensors).toBe(before);
+        tf.dispose([x, y]);
+        op.dispose();
+      }
+    });
+
     it('decomposition: Λ ⊙ T x = A x, T⁻¹ T x = x, embed(y) = y; pseudo-inverse = zero-filled adjoint', async () => {
       const op = await makeMri({ acceleration: 4, seed: 3 }, [32, 24, 1]);
       const d = op.decomposition!;
