@@ -268,7 +268,7 @@ describe('saving model folders', () => {
   it('networkConfigToJson round-trips every fixture config', () => {
     const dirs = [
       ...['ncsnpp_ve', 'ddpmpp_vp', 'ddpm_vp'].map((n) => path.resolve(here, '..', '..', '..', '..', '..', 'shared', 'parity', n)).filter((d) => existsSync(d)),
-      ...['ve_outskip_inskip_cat', 'vp_ddpmres_fir_residual', 'subvp_nofir_uncond_elu', 've_discrete_posemb', 'vp_discrete'].map((n) =>
+      ...['ve_outskip_inskip_cat', 'vp_ddpmres_fir_residual', 'subvp_nofir_uncond_elu', 've_discrete_posemb', 'vp_discrete', 've_deep_multiattn'].map((n) =>
         path.join(here, 'fixtures', 'variants', n),
       ),
     ];

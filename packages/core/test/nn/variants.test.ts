@@ -4,7 +4,8 @@
  * output_skip / residual output pyramids, input_skip (cat, sum) / residual input pyramids,
  * resblock 'ddpm' with FIR Conv2d up/down and with plain (strided conv, nearest, avg-pool)
  * resampling, no skip rescale, init_scale, unconditional, ELU, sub-VP, discrete VE (positional
- * labels, sigmas[labels]) and discrete VP (√(1 − ᾱ) table). Tolerance as the shared fixtures:
+ * labels, sigmas[labels]), discrete VP (√(1 − ᾱ) table) and a deeper stack (3 levels, 2 blocks,
+ * attention at two resolutions, lrelu). Tolerance as the shared fixtures:
  * max abs error ≤ 1e-4 · max|ref| for labels, raw output and score, cpu and wasm.
  */
 import { describe, expect, it, beforeAll } from 'vitest';
@@ -16,7 +17,7 @@ import { readNpy } from '../../src/io/npy.js';
 import { loadScoreModelFolder } from '../../src/builtins/networks.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const VARIANTS = ['ve_outskip_inskip_cat', 'vp_ddpmres_fir_residual', 'subvp_nofir_uncond_elu', 've_discrete_posemb', 'vp_discrete'];
+const VARIANTS = ['ve_outskip_inskip_cat', 'vp_ddpmres_fir_residual', 'subvp_nofir_uncond_elu', 've_discrete_posemb', 'vp_discrete', 've_deep_multiattn'];
 
 function relErr(a: Float32Array, ref: Float32Array): number {
   expect(a.length).toBe(ref.length);
