@@ -24,7 +24,7 @@ export interface DicomScan {
 }
 
 /** All regular files below `dir`, sorted. */
-export async function listFiles(dir: string, recursive = true): Promise<string[]> {
+export async function listFilesSorted(dir: string, recursive = true): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -35,7 +35,7 @@ export async function listFiles(dir: string, recursive = true): Promise<string[]
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
-      if (recursive) out.push(...(await listFiles(p, true)));
+      if (recursive) out.push(...(await listFilesSorted(p, true)));
     } else if (e.isFile() || e.isSymbolicLink()) {
       out.push(p);
     }
@@ -64,7 +64,7 @@ export async function scanDicomFile(path: string): Promise<{ header: DicomHeader
 
 /** Scan a folder: series of image objects (ordered slices) and skipped files with reasons. */
 export async function scanDicomFolder(dir: string, opts: { recursive?: boolean } = {}): Promise<DicomScan> {
-  const files = await listFiles(dir, opts.recursive ?? true);
+  const files = await listFilesSorted(dir, opts.recursive ?? true);
   const headers: DicomHeaderInfo[] = [];
   const skipped: SkippedFile[] = [];
   for (const f of files) {
