@@ -48,6 +48,8 @@ export function firstLine(e: unknown): string {
 }
 
 async function setAndCheck(name: string): Promise<void> {
+  const { registerGradientFixes } = await import('./gradientFixes.js');
+  registerGradientFixes();
   let ok: boolean;
   try {
     ok = await tf.setBackend(name);

@@ -13,6 +13,18 @@ export function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Math.sqrt(num / den);
 }
 
+/** Inner product in float64. */
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/** Euclidean norm in float64. */
+export function norm(a: ArrayLike<number>): number {
+  return Math.sqrt(dot(a, a));
+}
+
 /** max |a − b| / max |b| (b is the reference). */
 export function relMax(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let num = 0;

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng, tf } from '../../src/index.js';
-import { relL2, runOn } from './compare.js';
+import { dot, norm, relL2, runOn } from './compare.js';
 
 describe('max-pool gradient', () => {
   it('sends each cotangent to the first maximum of its window, on wasm and cpu', async () => {
@@ -51,15 +51,6 @@ describe('max-pool gradient', () => {
     }
   });
 });
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-function norm(a: ArrayLike<number>): number {
-  return Math.sqrt(dot(a, a));
-}
 
 describe('resize gradients are the adjoint of the forward resize', () => {
   const CASES: [number[], [number, number], boolean, boolean][] = [
