@@ -94,6 +94,11 @@ export interface DicomImage extends DicomHeader {
   inverted: boolean;
   /** Non-fatal inconsistencies met while decoding (one line each). */
   warnings: string[];
+  /**
+   * Photometric interpretation of `pixels` (what a writer of these values must declare):
+   * MONOCHROME2 after inversion, RGB for colour decoded by a codec, otherwise as stored.
+   */
+  pixelsPhotometricInterpretation: string;
 }
 
 const fail = (kind: DicomReadErrorKind, source: string, msg: string): never => {
@@ -371,7 +376,8 @@ export async function decodeDicomPixels(h: DicomHeader, opts: DicomReadOptions =
 export async function readDicom(bytes: Uint8Array, source = 'DICOM data', opts: DicomReadOptions = {}): Promise<DicomImage> {
   const h = readDicomHeader(bytes, source);
   const { pixels, inverted, warnings } = await decodeDicomPixels(h, opts);
-  return { ...h, pixels, inverted, warnings };
+  const pixelsPhotometricInterpretation = inverted ? 'MONOCHROME2' : h.samplesPerPixel === 3 ? 'RGB' : h.photometricInterpretation;
+  return { ...h, pixels, inverted, warnings, pixelsPhotometricInterpretation };
 }
 
 /** Read, parse and decode one DICOM file. */

@@ -120,4 +120,12 @@ describe('DICOM decoding equals dcmtk/gdcm decompression', () => {
     expect(img.dataSet.elements['x7fe00010']!.basicOffsetTable).toEqual([]);
     expect(img.frames).toBe(4);
   });
+
+  it('pixelsPhotometricInterpretation says what the returned values are', async () => {
+    expect((await readDicomFile(FIX + 'enc/rgb_u8_base.dcm')).photometricInterpretation).toBe('YBR_FULL_422');
+    expect((await readDicomFile(FIX + 'enc/rgb_u8_base.dcm')).pixelsPhotometricInterpretation).toBe('RGB');
+    expect((await readDicomFile(FIX + 'src/cr_mono1.dcm')).pixelsPhotometricInterpretation).toBe('MONOCHROME2');
+    expect((await readDicomFile(FIX + 'src/cr_mono1.dcm', { monochrome1: 'keep' })).pixelsPhotometricInterpretation).toBe('MONOCHROME1');
+    expect((await readDicomFile(FIX + 'src/ct_u12.dcm')).pixelsPhotometricInterpretation).toBe('MONOCHROME2');
+  });
 });
