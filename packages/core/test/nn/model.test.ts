@@ -179,6 +179,22 @@ describe('training support', () => {
     net.dispose();
   });
 
+  it('score(x, t) is differentiable in x (for guidance through the denoiser) without leaking tensors', async () => {
+    const m = await loadScoreModelFolder(path.join(here, 'fixtures', 'variants', 'vp_ddpmres_fir_residual'));
+    const xs = tf.tensor4d(new Rng(1).normalArray(4 * 64), [4, 8, 8, 1]);
+    const dir = tf.tensor4d(new Rng(2).normalArray(4 * 64), [4, 8, 8, 1]);
+    const f = (z: tf.Tensor) => tf.sum(tf.mul(m.score(z, 0.5), dir));
+    tf.tidy(() => tf.grad(f)(xs)); // warm-up caches
+    const before = tf.memory().numTensors;
+    const analytic = tf.tidy(() => tf.sum(tf.mul(tf.grad(f)(xs), dir)).arraySync() as number);
+    expect(tf.memory().numTensors).toBe(before);
+    const h = 1e-2;
+    const fd = tf.tidy(() => ((f(tf.add(xs, tf.mul(dir, h))).arraySync() as number) - (f(tf.sub(xs, tf.mul(dir, h))).arraySync() as number)) / (2 * h));
+    expect(Math.abs(analytic - fd)).toBeLessThan(2e-3 * Math.abs(fd));
+    tf.dispose([xs, dir]);
+    m.dispose();
+  });
+
   it('dropout: off in eval, seeded in training, rate respected', () => {
     const cfg = parseNetworkConfig(withModel({ dropout: 0.5 }));
     const net = initNetwork(cfg, new Rng(5));
