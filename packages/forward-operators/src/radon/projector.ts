@@ -6,6 +6,10 @@
  * float32 rounding of the result. Images are read through a copy padded by PAD zeros on every
  * side, so no sample needs a bounds test: a ray is clipped once, analytically, to the samples
  * whose bilinear footprint can touch the image.
+ *
+ * Sample positions are recomputed per call rather than read from a stored table: at 256²×180
+ * a table would hold ≈ 9 M samples (≈ 110 MB) and make the loop memory-bound; recomputing costs
+ * two multiply-adds per sample. Per geometry only the cos/sin table is precomputed.
  */
 import type { RadonGeometry } from './geometry.js';
 
