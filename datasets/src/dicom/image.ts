@@ -63,6 +63,11 @@ export interface DicomHeader {
   sliceThickness?: number;
   instanceNumber?: number;
   seriesNumber?: number;
+  acquisitionNumber?: number;
+  /** (0018,0086) EchoNumbers, first value (multi-echo MR). */
+  echoNumber?: number;
+  /** (0020,0100) TemporalPositionIdentifier (dynamic series). */
+  temporalPosition?: number;
   windowCenter?: number;
   windowWidth?: number;
   /**
@@ -272,6 +277,9 @@ export function readDicomHeader(bytes: Uint8Array, source = 'DICOM data'): Dicom
     sliceThickness: thickness,
     instanceNumber: num(ds, 'x00200013'),
     seriesNumber: num(ds, 'x00200011'),
+    acquisitionNumber: num(ds, 'x00200012'),
+    echoNumber: num(ds, 'x00180086'),
+    temporalPosition: num(ds, 'x00200100'),
     windowCenter: num(ds, 'x00281050'),
     windowWidth: num(ds, 'x00281051'),
     perFrame,

@@ -2,8 +2,11 @@
  * Series grouping and slice ordering.
  *
  * Instances are grouped by SeriesInstanceUID, then split by image orientation (direction cosines
- * equal within 1e-3) and by matrix size, so that every group stacks into one volume (a localizer
- * series with axial and sagittal images becomes two groups).
+ * equal within 1e-3), by matrix size, and by EchoNumbers / TemporalPositionIdentifier where
+ * present, so that every group stacks into one volume (a localizer series with axial and sagittal
+ * images becomes two groups; a multi-echo or dynamic MR series one group per echo / time point).
+ * Groups that still hold several images at one position (within 1e-3 mm) say so in
+ * `duplicatePositions`.
  *
  * Within a group, when every instance has ImagePositionPatient and ImageOrientationPatient,
  * slices are ordered by ascending distance along the slice normal n = row × column
@@ -30,6 +33,10 @@ export interface DicomSeries<H extends DicomHeaderInfo = DicomHeaderInfo> {
   orderedBy: 'position' | 'instance-number';
   /** Distance of each instance along `normal`, mm (orderedBy === 'position'). */
   positions?: number[];
+  echoNumber?: number;
+  temporalPosition?: number;
+  /** Number of instances sharing a position with the previous one (0 for a clean volume). */
+  duplicatePositions: number;
 }
 
 const ORIENTATION_TOL = 1e-3;
@@ -61,6 +68,8 @@ export function groupSeries<H extends DicomHeaderInfo>(headers: readonly H[]): D
         s.seriesInstanceUid === h.seriesInstanceUid &&
         s.rows === h.rows &&
         s.columns === h.columns &&
+        s.echoNumber === h.echoNumber &&
+        s.temporalPosition === h.temporalPosition &&
         sameOrientation(s.imageOrientationPatient, h.imageOrientationPatient),
     );
     if (!g) {
@@ -74,6 +83,9 @@ export function groupSeries<H extends DicomHeaderInfo>(headers: readonly H[]): D
         normal: h.imageOrientationPatient ? sliceNormal(h.imageOrientationPatient) : undefined,
         instances: [],
         orderedBy: 'instance-number',
+        echoNumber: h.echoNumber,
+        temporalPosition: h.temporalPosition,
+        duplicatePositions: 0,
       };
       groups.push(g);
     }
@@ -86,6 +98,7 @@ export function groupSeries<H extends DicomHeaderInfo>(headers: readonly H[]): D
       g.instances.sort((a, b) => d.get(a)! - d.get(b)! || byInstance(a, b));
       g.orderedBy = 'position';
       g.positions = g.instances.map((h) => d.get(h)!);
+      g.duplicatePositions = g.positions.filter((p, i) => i > 0 && Math.abs(p - g.positions![i - 1]!) <= 1e-3).length;
     } else {
       g.instances.sort(byInstance);
     }

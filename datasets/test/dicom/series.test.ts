@@ -125,3 +125,30 @@ describe('frameOrder', () => {
     expect(frameOrder(mf)).toEqual([0, 1, 2, 3]);
   });
 });
+
+describe('groupSeries: multi-echo and dynamic series', () => {
+  const iop: [number, number, number, number, number, number] = [1, 0, 0, 0, 1, 0];
+  const h = (p: Partial<DicomHeaderInfo>): DicomHeaderInfo =>
+    ({ seriesInstanceUid: 'S', studyInstanceUid: 'T', sopInstanceUid: 'U', modality: 'MR', rows: 4, columns: 4, imageOrientationPatient: iop, ...p }) as DicomHeaderInfo;
+  it('splits by EchoNumbers and TemporalPositionIdentifier; flags repeated positions', () => {
+    const g = groupSeries([
+      h({ source: 'e1z0', echoNumber: 1, imagePositionPatient: [0, 0, 0] }),
+      h({ source: 'e2z0', echoNumber: 2, imagePositionPatient: [0, 0, 0] }),
+      h({ source: 'e1z1', echoNumber: 1, imagePositionPatient: [0, 0, 1] }),
+      h({ source: 'e2z1', echoNumber: 2, imagePositionPatient: [0, 0, 1] }),
+    ]);
+    expect(g.map((s) => [s.echoNumber, s.instances.map((x) => x.source), s.duplicatePositions])).toEqual([
+      [1, ['e1z0', 'e1z1'], 0],
+      [2, ['e2z0', 'e2z1'], 0],
+    ]);
+    const dup = groupSeries([
+      h({ source: 'a', instanceNumber: 1, imagePositionPatient: [0, 0, 0] }),
+      h({ source: 'b', instanceNumber: 2, imagePositionPatient: [0, 0, 0.0004] }),
+      h({ source: 'c', instanceNumber: 3, imagePositionPatient: [0, 0, 2] }),
+    ]);
+    expect(dup).toHaveLength(1);
+    expect(dup[0]!.duplicatePositions).toBe(1);
+    const dyn = groupSeries([h({ source: 't1', temporalPosition: 1 }), h({ source: 't2', temporalPosition: 2 })]);
+    expect(dyn.map((s) => s.temporalPosition)).toEqual([1, 2]);
+  });
+});
