@@ -12,12 +12,14 @@
  *   transformed (ifft2c) to a low-resolution coil image I_c; then
  *       S_c = I_c / sqrt(Σ_c |I_c|² + ε),   ε = 1e-6 · max_pixel Σ_c |I_c|²,
  *   i.e. the coil images normalised by their root-sum-of-squares (Σ_c |S_c|² ≈ 1 wherever there is
- *   signal). This is the classic low-resolution / "ACS RSS" estimate, not ESPIRiT.
+ *   signal). This is the classic low-resolution / "ACS RSS" estimate;
+ * - `espiritMaps` (espirit.ts): ESPIRiT, sigpy's EspiritCalib steps and defaults.
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { ScoresdeError, parseNpy } from '@scoresde/core';
 import { hostFft2c } from '../fft/hostFft2c.js';
+import { espiritMaps, type EspiritOptions } from './espirit.js';
 
 export interface CoilMaps {
   readonly coils: number;
@@ -161,4 +163,13 @@ export async function estimateCoilMapsFromFile(path: string, cwd: string, h: num
     throw new ScoresdeError(`mri: calibration k-space ${path} has shape [${a.shape.join(', ')}], expected [coils, ${h}, ${w}, 2]`);
   }
   return estimateCoilMaps(a.data, a.shape, acs);
+}
+
+/** Read calibration k-space ([coils, H, W, 2] .npy) and estimate ESPIRiT maps from its ACS block. */
+export async function espiritMapsFromFile(path: string, cwd: string, h: number, w: number, acs: AcsRegion, o: EspiritOptions = {}): Promise<CoilMaps> {
+  const a = await readNpyFile(path, cwd, 'calibration k-space');
+  if (a.shape.length !== 4 || a.shape[1] !== h || a.shape[2] !== w || a.shape[3] !== 2) {
+    throw new ScoresdeError(`mri: calibration k-space ${path} has shape [${a.shape.join(', ')}], expected [coils, ${h}, ${w}, 2]`);
+  }
+  return espiritMaps(a.data, a.shape, acs, o);
 }

@@ -1,10 +1,12 @@
 export { MriOperator, type MriOperatorOptions } from './mriOperator.js';
 export { registerMri, createMri, mriSchema, type MriParams } from './register.js';
 export { MaskedComplexGaussianNoise } from './maskedNoise.js';
-export { coilMapsFromArray, loadCoilMaps, syntheticCoilMaps, estimateCoilMaps, estimateCoilMapsFromFile, type CoilMaps, type AcsRegion } from './coilMaps.js';
+export { coilMapsFromArray, loadCoilMaps, syntheticCoilMaps, estimateCoilMaps, estimateCoilMapsFromFile, espiritMapsFromFile, type CoilMaps, type AcsRegion } from './coilMaps.js';
+export { espiritMaps, type EspiritOptions } from './espirit.js';
 export { makeMask, lineMaskTo2d, maskCount, maskAcceleration, roundHalfEven, type KspaceMask, type PhaseAxis } from './masks/kspaceMask.js';
 export { randomLineMask, equispacedLineMask, equispacedFractionLineMask, centerLines, type LineMaskParams } from './masks/cartesian.js';
 export { gaussianVariableDensityMask, centerBox } from './masks/variableDensity.js';
 export { poissonDiscMask, poissonDiscMaskDetailed } from './masks/poissonDisc.js';
 export { radialMask, radialSpokesMask, GOLDEN_ANGLE } from './masks/radial.js';
 export { buildMask, loadMaskFile, maskFromArray, MRI_MASK_KINDS, type MriMaskKind, type MaskSpec } from './masks/buildMask.js';
+export { acsRegionFromMask } from './acsRegion.js';

@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { ScoresdeError, type ForwardOperator, type OperatorContext, type Registry } from '@scoresde/core';
 import { noiseShape } from '../noise/schema.js';
 import { MRI_MASK_KINDS, buildMask, loadMaskFile, type MaskSpec } from './masks/buildMask.js';
-import { centerLines } from './masks/cartesian.js';
+import { acsRegionFromMask } from './acsRegion.js';
 import { checkAcceleration, checkCenterFraction, type KspaceMask } from './masks/kspaceMask.js';
-import { estimateCoilMapsFromFile, loadCoilMaps, syntheticCoilMaps, type CoilMaps } from './coilMaps.js';
+import { estimateCoilMapsFromFile, espiritMapsFromFile, loadCoilMaps, syntheticCoilMaps, type CoilMaps } from './coilMaps.js';
 import { MaskedComplexGaussianNoise } from './maskedNoise.js';
 import { MriOperator } from './mriOperator.js';
 
@@ -25,6 +25,11 @@ export const mriSchema = z.object({
   coils: z.number().int().min(1).default(1).describe('multi-coil with synthetic coil maps when > 1 and no coil_maps/calibration'),
   coil_maps: z.string().optional().describe('.npy coil sensitivities [coils, H, W, 2] (re, im)'),
   calibration: z.string().optional().describe('.npy multi-coil k-space [coils, H, W, 2] whose central calibration region estimates the coil maps'),
+  coil_estimate: z.enum(['acs', 'espirit']).default('acs').describe("map estimate from `calibration`: 'acs' (low-res coil images / RSS) or 'espirit' (use a complex [H,W,2] image with it)"),
+  espirit_kernel: z.number().int().min(2).default(6).describe('ESPIRiT kernel width'),
+  espirit_calib: z.number().int().min(2).default(24).describe('ESPIRiT central calibration width (clipped to the ACS region)'),
+  espirit_thresh: z.number().positive().default(0.02).describe('ESPIRiT singular-value threshold (relative)'),
+  espirit_crop: z.number().min(0).default(0.95).describe('ESPIRiT eigenvalue threshold below which maps are zeroed'),
   fft: z.enum(['auto', 'kernel', 'matmul']).default('auto').describe('FFT implementation: host kernel (cpu, wasm) or DFT-as-matmul'),
   ...noiseShape,
 });
@@ -65,13 +70,17 @@ export async function createMri(p: MriParams, ctx: OperatorContext): Promise<Mri
   }
   if (p.coil_maps !== undefined) coilMaps = await loadCoilMaps(p.coil_maps, ctx.cwd, h, w);
   else if (p.calibration !== undefined) {
-    const r = centerLines(h, p.center_fraction);
-    const c = centerLines(w, p.center_fraction);
-    // 1-D masks sample the full readout axis, so the calibration block spans it.
-    const oneD = kind === 'random' || kind === 'equispaced' || kind === 'equispaced-fraction';
-    const rows: [number, number] = oneD && p.axis === 'w' ? [0, h] : [r.start, r.count];
-    const cols: [number, number] = oneD && p.axis === 'h' ? [0, w] : [c.start, c.count];
-    coilMaps = await estimateCoilMapsFromFile(p.calibration, ctx.cwd, h, w, { rows, cols });
+    // the fully sampled centre of the mask (1-D masks: the centre lines × the full readout)
+    const { rows, cols } = acsRegionFromMask(mask);
+    coilMaps =
+      p.coil_estimate === 'espirit'
+        ? await espiritMapsFromFile(p.calibration, ctx.cwd, h, w, { rows, cols }, {
+            kernel: p.espirit_kernel,
+            calibWidth: p.espirit_calib,
+            thresh: p.espirit_thresh,
+            crop: p.espirit_crop,
+          })
+        : await estimateCoilMapsFromFile(p.calibration, ctx.cwd, h, w, { rows, cols });
   } else if (p.coils > 1) coilMaps = syntheticCoilMaps(h, w, p.coils);
   if (coilMaps && p.coils > 1 && coilMaps.coils !== p.coils) {
     throw new ScoresdeError(`mri: coils=${p.coils} but the coil maps have ${coilMaps.coils} coils`);
@@ -89,8 +98,8 @@ export async function createMri(p: MriParams, ctx: OperatorContext): Promise<Mri
 const DOCS = `y = M ⊙ F x (single-coil) or y_c = M ⊙ F S_c x (multi-coil), F the centred orthonormal 2-D DFT
 (numpy fftshift(fft2(ifftshift(x), norm='ortho'))). Input [H,W,1] real or [H,W,2] complex (re, im);
 output [H,W,2] (single) or [H,W,2C] (coil c in channels 2c, 2c+1), zeros where not sampled.
-Coil maps: .npy [coils,H,W,2], estimated from calibration k-space (ACS low-resolution images / RSS),
-or synthetic (coils=N). Noise: gaussian σ per real channel on sampled entries only.`;
+Coil maps: .npy [coils,H,W,2], estimated from calibration k-space (ACS low-resolution images / RSS,
+or ESPIRiT with coil_estimate=espirit), or synthetic (coils=N). Noise: gaussian σ per real channel on sampled entries only.`;
 
 export function registerMri(registry: Registry<OperatorContext, ForwardOperator>, source = 'builtin'): void {
   registry.add(

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf, initBackend, encodeNpy } from '@scoresde/core';
-import { syntheticCoilMaps, estimateCoilMaps, MriOperator, buildMask } from '../../src/mri/index.js';
+import { syntheticCoilMaps, estimateCoilMaps, MriOperator, buildMask, acsRegionFromMask } from '../../src/mri/index.js';
 import { fixture, makeMri } from './helpers.js';
 
 describe('coil maps', () => {
@@ -28,6 +28,24 @@ describe('coil maps', () => {
     let jump = 0;
     for (let i = 0; i < 32; i++) for (let j = 1; j < 24; j++) jump = Math.max(jump, Math.abs(mag(0, i, j) - mag(0, i, j - 1)));
     expect(jump).toBeLessThan(0.1);
+  });
+
+  it('ACS region from the mask: centre column run, centre row run, or centred box', () => {
+    const col = buildMask(32, 24, { kind: 'random', acceleration: 4, centerFraction: 0.25, seed: 0, axis: 'w' });
+    const a = acsRegionFromMask(col);
+    expect(a.rows).toEqual([0, 32]);
+    expect(a.cols[0]).toBeLessThanOrEqual(9);
+    expect(a.cols[0] + a.cols[1]).toBeGreaterThanOrEqual(15);
+    const row = buildMask(32, 24, { kind: 'equispaced', acceleration: 4, centerFraction: 0.25, seed: 0, axis: 'h' });
+    const b = acsRegionFromMask(row);
+    expect(b.cols).toEqual([0, 24]);
+    expect(b.rows[1]).toBeGreaterThanOrEqual(8);
+    const box = buildMask(32, 24, { kind: 'poisson', acceleration: 4, centerFraction: 0.25, seed: 0, axis: 'w' });
+    const c = acsRegionFromMask(box);
+    expect(c.rows[1]).toBeGreaterThanOrEqual(8);
+    expect(c.cols[1]).toBeGreaterThanOrEqual(6);
+    for (let i = c.rows[0]; i < c.rows[0] + c.rows[1]; i++) for (let j = c.cols[0]; j < c.cols[0] + c.cols[1]; j++) expect(box.data[i * 24 + j]).toBe(1);
+    expect(() => acsRegionFromMask({ h: 4, w: 4, data: new Float32Array(16) })).toThrow(/no fully sampled calibration region/);
   });
 
   it('ACS estimate matches the numpy implementation of the documented formula (4 coils, 32×24)', () => {
@@ -77,13 +95,17 @@ describe('coil maps', () => {
     }
     console.log(`SENSE pseudo-inverse with estimated maps: relative error inside the object = ${Math.sqrt(e2 / n2).toExponential(2)}`);
     expect(Math.sqrt(e2 / n2)).toBeLessThan(3e-3);
-    // the `calibration` parameter: same maps from a .npy of the k-space (1-D mask: centre lines ×
-    // full readout; cf = 0.1875 → 24 lines from 52)
+    // the `calibration` parameter: same maps from a .npy of the k-space, on the mask's fully
+    // sampled centre (1-D mask: the centre lines × full readout)
     const dir = mkdtempSync(join(tmpdir(), 'mri-cal-'));
     writeFileSync(join(dir, 'k.npy'), encodeNpy({ data: k, shape: [8, N, N, 2] }));
     const viaParam = await makeMri({ calibration: join(dir, 'k.npy'), center_fraction: 0.1875, acceleration: 4, seed: 2 }, [N, N, 1]);
     expect(viaParam.outputShape).toEqual([N, N, 16]);
-    const direct = new MriOperator({ inputShape: [N, N, 1], mask: viaParam.maskData, coilMaps: est });
+    const acs = acsRegionFromMask(viaParam.maskData);
+    expect(acs.rows).toEqual([0, N]);
+    expect(acs.cols[0]).toBeLessThanOrEqual(52);
+    expect(acs.cols[0] + acs.cols[1]).toBeGreaterThanOrEqual(76);
+    const direct = new MriOperator({ inputShape: [N, N, 1], mask: viaParam.maskData, coilMaps: estimateCoilMaps(k, [8, N, N, 2], acs) });
     const d = tf.tidy(() => tf.max(tf.abs(tf.sub(viaParam.forward(x), direct.forward(x)))).dataSync()[0]!);
     expect(d).toBe(0);
     tf.dispose([x, y, xr]);
