@@ -49,13 +49,13 @@ export class RadonOps {
   }
 
   project(x: tf.Tensor): tf.Tensor {
-    const xf = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
-    return this.useKernels() ? runHostKernel(RADON_PROJECT, xf, this.attrs()) : projectOps(this.geometry, xf);
+    const run = (v: tf.Tensor) => (this.useKernels() ? runHostKernel(RADON_PROJECT, v, this.attrs()) : projectOps(this.geometry, v));
+    return x.dtype === 'float32' ? run(x) : tf.tidy(() => run(tf.cast(x, 'float32')));
   }
 
   backproject(y: tf.Tensor): tf.Tensor {
-    const yf = y.dtype === 'float32' ? y : tf.cast(y, 'float32');
-    return this.useKernels() ? runHostKernel(RADON_BACKPROJECT, yf, this.attrs()) : backprojectOps(this.geometry, yf);
+    const run = (v: tf.Tensor) => (this.useKernels() ? runHostKernel(RADON_BACKPROJECT, v, this.attrs()) : backprojectOps(this.geometry, v));
+    return y.dtype === 'float32' ? run(y) : tf.tidy(() => run(tf.cast(y, 'float32')));
   }
 
   /** The D×M filtering matrix of `filter` as a kept tensor (built once). */
