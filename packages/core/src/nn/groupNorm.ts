@@ -26,12 +26,18 @@ export class GroupNorm {
   apply(x: Tensor): Tensor {
     const [b, h, w, c] = x.shape as [number, number, number, number];
     const g = this.numGroups;
-    const xg = tf.reshape(x, [b, h, w, g, c / g]);
-    // Two-pass moments sharing the centred tensor d (one full-size Sub instead of tf.moments' two).
-    const d = tf.sub(xg, tf.mean(xg, [1, 2, 4], true));
-    const variance = tf.mean(tf.square(d), [1, 2, 4], true);
-    const y = tf.mul(d, tf.rsqrt(tf.add(variance, this.eps)));
-    return tf.add(tf.mul(tf.reshape(y, [b, h, w, c]), this.store.get(`${this.prefix}.weight`)), this.store.get(`${this.prefix}.bias`));
+    const cg = c / g;
+    const n = h * w * cg;
+    // [B, HW, G, C/G]: reduce the contiguous channel axis first, then the (now small) spatial axis,
+    // so no full-size transpose is needed; two passes (mean, then variance of the centred d); the
+    // affine γ is folded into the per-group scale.
+    const xg = tf.reshape(x, [b, h * w, g, cg]);
+    const groupMean = (t: Tensor) => tf.div(tf.sum(tf.sum(t, 3, true), 1, true), n);
+    const d = tf.sub(xg, groupMean(xg));
+    const inv = tf.rsqrt(tf.add(groupMean(tf.square(d)), this.eps)); // [B, 1, G, 1]
+    const scale = tf.mul(inv, tf.reshape(this.store.get(`${this.prefix}.weight`), [1, 1, g, cg]));
+    const y = tf.add(tf.mul(d, scale), tf.reshape(this.store.get(`${this.prefix}.bias`), [1, 1, g, cg]));
+    return tf.reshape(y, [b, h, w, c]);
   }
 }
 
