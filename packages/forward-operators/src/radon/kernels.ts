@@ -1,8 +1,9 @@
 /**
- * Custom tfjs kernels for the cpu and wasm backends: they read the input from the backend's host
- * memory (cpu: `readSync`; wasm: a view of the heap), run the plain-JS loops of projector.ts / fbpBackproject.ts and
- * hand back a new tensor (cpu: `makeTensorInfo`; wasm: `makeOutput` with the values). Gradients are registered too, so autodiff
- * works: d(W x) = Wᵀ dy and d(Wᵀ y) = W dx; likewise for the FBP back-projection P and Pᵀ.
+ * Custom tfjs kernels for the cpu and wasm backends: they read the input from the backend's
+ * host memory (cpu: `readSync`; wasm: a view of the heap), run the plain-JS loops of
+ * projector.ts / fbpBackproject.ts and hand back a new tensor (cpu: `makeTensorInfo`; wasm:
+ * `makeOutput` with the values). Gradients are registered too, so autodiff works:
+ * d(W x) = Wᵀ dy and d(Wᵀ y) = W dx; likewise for the FBP back-projection P and Pᵀ.
  *
  * Kernels find their geometry through the attribute `geometry` (RadonGeometry.id).
  */
