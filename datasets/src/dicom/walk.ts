@@ -1,7 +1,8 @@
 /**
  * Folder scanning: every regular file under a directory (recursively, in sorted path order;
  * symbolic links to directories are not followed) is read as DICOM; image objects are grouped
- * into series, everything else is listed as skipped with a one-line reason. One bad file never
+ * into series, everything else is listed as skipped with a one-line reason (a second file with an
+ * already-seen SOPInstanceUID is skipped as a duplicate). One bad file never
  * stops the scan. Headers are kept without their bytes (re-read a file with `readDicomFile` to
  * decode its pixels), so scanning a large study costs little memory.
  */
@@ -13,7 +14,8 @@ import { groupSeries, type DicomHeaderInfo, type DicomSeries } from './series.js
 
 export interface SkippedFile {
   path: string;
-  kind: DicomReadErrorKind;
+  /** Why: a read error kind, or 'duplicate' (an instance whose SOPInstanceUID was already seen). */
+  kind: DicomReadErrorKind | 'duplicate';
   /** One line, without the path. */
   reason: string;
 }
@@ -67,10 +69,21 @@ export async function scanDicomFolder(dir: string, opts: { recursive?: boolean }
   const files = await listFilesSorted(dir, opts.recursive ?? true);
   const headers: DicomHeaderInfo[] = [];
   const skipped: SkippedFile[] = [];
+  const seen = new Map<string, string>();
   for (const f of files) {
     const r = await scanDicomFile(f);
-    if ('header' in r) headers.push(r.header);
-    else skipped.push(r.skipped);
+    if ('skipped' in r) {
+      skipped.push(r.skipped);
+      continue;
+    }
+    const uid = r.header.sopInstanceUid;
+    const first = uid ? seen.get(uid) : undefined;
+    if (first !== undefined) {
+      skipped.push({ path: f, kind: 'duplicate', reason: `same SOPInstanceUID as ${first}` });
+      continue;
+    }
+    if (uid) seen.set(uid, f);
+    headers.push(r.header);
   }
   return { series: groupSeries(headers), skipped };
 }

@@ -152,3 +152,21 @@ describe('groupSeries: multi-echo and dynamic series', () => {
     expect(dyn.map((s) => s.temporalPosition)).toEqual([1, 2]);
   });
 });
+
+describe('scanDicomFolder: duplicates', () => {
+  it('skips a second copy of an instance (same SOPInstanceUID)', async () => {
+    const { mkdtemp, copyFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(tmpdir() + '/scoresde-dicom-');
+    try {
+      await copyFile(STUDY + 'scout/img0.dcm', dir + '/a.dcm');
+      await copyFile(STUDY + 'scout/img0.dcm', dir + '/b.dcm');
+      const scan = await scanDicomFolder(dir);
+      expect(scan.series).toHaveLength(1);
+      expect(scan.series[0]!.instances.map((x) => x.source)).toEqual([dir + '/a.dcm']);
+      expect(scan.skipped).toEqual([{ path: dir + '/b.dcm', kind: 'duplicate', reason: `same SOPInstanceUID as ${dir}/a.dcm` }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
