@@ -14,6 +14,7 @@ export class AttnBlock {
   private readonly k: NIN;
   private readonly v: NIN;
   private readonly out: NIN;
+  private readonly skipRescale: boolean;
 
   constructor(
     store: ParamStore,
@@ -28,7 +29,6 @@ export class AttnBlock {
     this.out = new NIN(store, `${prefix}.NIN_3`, channels, channels, opts.initScale);
     this.skipRescale = opts.skipRescale;
   }
-  private readonly skipRescale: boolean;
 
   apply(x: Tensor): Tensor {
     const [b, hh, ww, c] = x.shape as [number, number, number, number];

@@ -42,6 +42,11 @@ export class ResnetBlock {
   private readonly convSkip?: Conv2d;
   readonly outCh: number;
   private readonly act: Activation;
+  private readonly skipRescale: boolean;
+  private readonly up: boolean;
+  private readonly down: boolean;
+  private readonly fir: boolean;
+  private readonly firKernel: number[];
 
   constructor(
     store: ParamStore,
@@ -80,11 +85,6 @@ export class ResnetBlock {
       else this.nin = new NIN(store, `${prefix}.NIN_0`, inCh, outCh);
     }
   }
-  private readonly skipRescale: boolean;
-  private readonly up: boolean;
-  private readonly down: boolean;
-  private readonly fir: boolean;
-  private readonly firKernel: number[];
 
   private resample(x: Tensor): Tensor {
     if (this.up) return this.fir ? upsample2d(x, this.firKernel, 2) : naiveUpsample2d(x, 2);
