@@ -101,7 +101,7 @@ export class PlaneFft {
   }
 }
 
-export function hostFft2c(x: ArrayLike<number>, out: Float32Array, shape: readonly number[], opts: HostFftOptions | boolean): void {
+export function hostFft2c(x: ArrayLike<number>, out: Float32Array | Float64Array, shape: readonly number[], opts: HostFftOptions | boolean): void {
   const o: HostFftOptions = typeof opts === 'boolean' ? { inverse: opts } : opts;
   const inverse = o.inverse;
   const real = o.real ?? false;

@@ -122,7 +122,7 @@ export function estimateCoilMaps(kspace: Float32Array, shape: readonly number[],
   const wr = hann(nr);
   const wc = hann(nc);
   // [1, H, W, 2C] interleaved coil planes, ACS block only
-  const low = new Float32Array(H * W * 2 * C);
+  const low = new Float64Array(H * W * 2 * C);
   for (let c = 0; c < C; c++) {
     for (let i = r0; i < r0 + nr; i++) {
       for (let j = c0; j < c0 + nc; j++) {
@@ -134,7 +134,7 @@ export function estimateCoilMaps(kspace: Float32Array, shape: readonly number[],
       }
     }
   }
-  const img = new Float32Array(low.length);
+  const img = new Float64Array(low.length);
   hostFft2c(low, img, [1, H, W, 2 * C], true);
   const rss2 = new Float64Array(H * W);
   let maxRss2 = 0;

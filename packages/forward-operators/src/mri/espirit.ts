@@ -14,8 +14,8 @@
  * 4. Maps = the dominant eigenvector of G(x) per pixel (power iteration, `iters`), rotated so coil 0
  *    has zero phase (S ← S · conj(S₀)/|S₀|), and set to 0 where the eigenvalue ≤ `crop`.
  *
- * In the real embedding every complex eigenvector appears twice (v and i·v), so the kept real
- * eigenvectors are used with weight ½. The maps carry a per-pixel phase relative to the true
+ * In the real embedding every complex eigenvector appears twice (v and i·v); the kept real
+ * eigenvectors are turned into complex vectors and orthonormalised, dropping those repeats. The maps carry a per-pixel phase relative to the true
  * sensitivities (the coil-0 phase convention), so reconstructions with ESPIRiT maps are complex:
  * use a complex ([H, W, 2]) image.
  */
@@ -113,47 +113,94 @@ export function espiritMaps(kspace: Float32Array, shape: readonly number[], acs:
   for (let j = m - 1; j >= 0 && eig.values[j]! > cut; j--) kept.push(j);
   if (kept.length === 0) throw new ScoresdeError('mri: ESPIRiT found no signal in the calibration region (all zeros?)');
 
-  // G(x) = (HW/k²) Σ_j ½ g_j g_jᴴ, stored as full C×C complex per pixel
+  // One complex vector per complex singular direction: each appears twice (v, i·v) among the real
+  // eigenvectors, so orthonormalise their complex forms (Gram–Schmidt) and drop the repeats.
+  const basisRe: Float64Array[] = [];
+  const basisIm: Float64Array[] = [];
+  for (const j of kept) {
+    const vr = new Float64Array(n);
+    const vi = new Float64Array(n);
+    for (let t = 0; t < n; t++) {
+      vr[t] = eig.vectors[t * m + j]!;
+      vi[t] = eig.vectors[(t + n) * m + j]!;
+    }
+    for (let q = 0; q < basisRe.length; q++) {
+      const br = basisRe[q]!;
+      const bi = basisIm[q]!;
+      // ⟨b, v⟩ = Σ conj(b) v
+      let pr = 0;
+      let pi = 0;
+      for (let t = 0; t < n; t++) {
+        pr += br[t]! * vr[t]! + bi[t]! * vi[t]!;
+        pi += br[t]! * vi[t]! - bi[t]! * vr[t]!;
+      }
+      for (let t = 0; t < n; t++) {
+        vr[t]! -= pr * br[t]! - pi * bi[t]!;
+        vi[t]! -= pr * bi[t]! + pi * br[t]!;
+      }
+    }
+    let nn = 0;
+    for (let t = 0; t < n; t++) nn += vr[t]! * vr[t]! + vi[t]! * vi[t]!;
+    if (nn < 0.5) continue; // a phase multiple of a direction already kept
+    const inv = 1 / Math.sqrt(nn);
+    for (let t = 0; t < n; t++) {
+      vr[t]! *= inv;
+      vi[t]! *= inv;
+    }
+    basisRe.push(vr);
+    basisIm.push(vi);
+  }
+
+  // G(x) = (HW/k²) Σ_j g_j g_jᴴ, full C×C complex per pixel (upper triangle accumulated, then mirrored)
   const HW = H * W;
   const Gr = new Float64Array(HW * C * C);
   const Gi = new Float64Array(HW * C * C);
-  const padded = new Float32Array(HW * 2 * C);
-  const img = new Float32Array(HW * 2 * C);
+  const padded = new Float64Array(HW * 2 * C);
+  const img = new Float64Array(HW * 2 * C);
   const hk = k >> 1;
   const oi = (H >> 1) - hk;
   const oj = (W >> 1) - hk;
-  const scale = (0.5 * HW) / (k * k);
-  for (const j of kept) {
+  const scale = HW / (k * k);
+  for (let q = 0; q < basisRe.length; q++) {
+    const vr = basisRe[q]!;
+    const vi = basisIm[q]!;
     padded.fill(0);
     let t = 0;
     for (let c = 0; c < C; c++) {
       for (let y = 0; y < k; y++) {
         for (let x = 0; x < k; x++, t++) {
-          const vr = eig.vectors[t * m + j]!;
-          const vi = eig.vectors[(t + n) * m + j]!;
           const i = oi + y;
           const jj = oj + x;
           if (i < 0 || i >= H || jj < 0 || jj >= W) continue;
           const d = (i * W + jj) * 2 * C + 2 * c;
-          padded[d] = vr; // kernel = conj(v)
-          padded[d + 1] = -vi;
+          padded[d] = vr[t]!; // kernel = conj(v) (sigpy's rows of Vᴴ)
+          padded[d + 1] = -vi[t]!;
         }
       }
     }
     hostFft2c(padded, img, [1, H, W, 2 * C], true);
     for (let p = 0; p < HW; p++) {
       const g = p * 2 * C;
-      const q = p * C * C;
+      const o = p * C * C;
       for (let a = 0; a < C; a++) {
-        const ar = img[g + 2 * a]!;
-        const ai = img[g + 2 * a + 1]!;
-        for (let b = 0; b < C; b++) {
+        const ar = scale * img[g + 2 * a]!;
+        const ai = scale * img[g + 2 * a + 1]!;
+        for (let b = a; b < C; b++) {
           const br = img[g + 2 * b]!;
           const bim = img[g + 2 * b + 1]!;
           // g_a conj(g_b)
-          Gr[q + a * C + b]! += scale * (ar * br + ai * bim);
-          Gi[q + a * C + b]! += scale * (ai * br - ar * bim);
+          Gr[o + a * C + b]! += ar * br + ai * bim;
+          Gi[o + a * C + b]! += ai * br - ar * bim;
         }
+      }
+    }
+  }
+  for (let p = 0; p < HW; p++) {
+    const o = p * C * C;
+    for (let a = 0; a < C; a++) {
+      for (let b = 0; b < a; b++) {
+        Gr[o + a * C + b] = Gr[o + b * C + a]!;
+        Gi[o + a * C + b] = -Gi[o + b * C + a]!;
       }
     }
   }

@@ -38,7 +38,7 @@ describe('ESPIRiT coil maps', () => {
     }
     console.log(`ESPIRiT vs numpy/sigpy steps: max |Δ| = ${worst.toExponential(2)} over ${compared} pixels`);
     expect(compared).toBeGreaterThan(1400);
-    expect(worst).toBeLessThan(1e-4);
+    expect(worst).toBeLessThan(1e-6);
   });
 
   it("is reachable from the operator parameters (calibration=…, coil_estimate='espirit')", async () => {
