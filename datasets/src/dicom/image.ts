@@ -90,6 +90,8 @@ export interface DicomHeader {
   dataSet: DataSet;
   byteArray: Uint8Array;
   layout: ParsedDataset['layout'];
+  /** Non-fatal inconsistencies met while parsing the header (also copied into `warnings`). */
+  parseWarnings: string[];
 }
 
 export interface DicomImage extends DicomHeader {
@@ -289,6 +291,7 @@ export function readDicomHeader(bytes: Uint8Array, source = 'DICOM data'): Dicom
     dataSet: ds,
     byteArray: parsed.byteArray,
     layout: parsed.layout,
+    parseWarnings: parsed.warnings,
   };
   header.patientName = dicomText(header, 'x00100010');
   header.patientId = dicomText(header, 'x00100020');
@@ -321,7 +324,7 @@ export async function decodeDicomPixels(h: DicomHeader, opts: DicomReadOptions =
     slope: colour ? 1 : h.rescaleSlope,
     intercept: colour ? 0 : h.rescaleIntercept,
   };
-  const warnings: string[] = [];
+  const warnings: string[] = [...h.parseWarnings];
   let raw: Uint8Array[];
   try {
     if (ts.encoding === 'native') {

@@ -25,6 +25,8 @@ export interface ParsedDataset {
   transferSyntaxUid: string;
   /** How the file was laid out. */
   layout: 'part10' | 'meta-without-preamble' | 'dataset-only';
+  /** Non-fatal inconsistencies met while parsing (one line each). */
+  warnings: string[];
 }
 
 const VRS = new Set(
@@ -133,6 +135,15 @@ export function parseDataset(bytes: Uint8Array, name = 'DICOM data'): ParsedData
     }
     byteArray = concat(byteArray.subarray(0, position), inflated);
   }
+  // Files whose meta header names the wrong VR encoding (a common writer bug): trust the data set's
+  // first element, as pydicom and dcmtk do, and record it.
+  const looksExplicit = position + 6 <= byteArray.length && VRS.has(String.fromCharCode(byteArray[position + 4]!, byteArray[position + 5]!));
+  let parseImplicit = transferSyntaxUid === IMPLICIT_VR_LITTLE_ENDIAN;
+  const warnings: string[] = [];
+  if (layout !== 'dataset-only' && transferSyntaxUid !== EXPLICIT_VR_BIG_ENDIAN && parseImplicit === looksExplicit) {
+    parseImplicit = !looksExplicit;
+    warnings.push(`transfer syntax ${transferSyntaxUid} says ${looksExplicit ? 'implicit' : 'explicit'} VR but the data set is ${looksExplicit ? 'explicit' : 'implicit'}; parsed as found`);
+  }
   const bigEndian = transferSyntaxUid === EXPLICIT_VR_BIG_ENDIAN;
   const parser = bigEndian ? dicomParser.bigEndianByteArrayParser : dicomParser.littleEndianByteArrayParser;
   const elements: Record<string, Element> = {};
@@ -154,7 +165,7 @@ export function parseDataset(bytes: Uint8Array, name = 'DICOM data'): ParsedData
       return s;
     };
     dataSet.warnings = stream.warnings;
-    if (transferSyntaxUid === IMPLICIT_VR_LITTLE_ENDIAN) {
+    if (parseImplicit) {
       dicomParser.parseDicomDataSetImplicit(dataSet, stream, byteArray.length);
     } else {
       dicomParser.parseDicomDataSetExplicit(dataSet, stream, byteArray.length);
@@ -167,5 +178,5 @@ export function parseDataset(bytes: Uint8Array, name = 'DICOM data'): ParsedData
   if (Object.keys(elements).length === Object.keys(metaElements).length) {
     throw new DicomReadError('malformed', `${name}: no data set elements after the meta header`);
   }
-  return { dataSet, byteArray, transferSyntaxUid, layout };
+  return { dataSet, byteArray, transferSyntaxUid, layout, warnings };
 }

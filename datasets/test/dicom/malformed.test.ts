@@ -98,3 +98,14 @@ describe('unusual but readable layouts', () => {
     expect(Array.from(img.pixels)).toEqual(Array.from(ref.pixels));
   });
 });
+
+describe('meta header naming the wrong VR encoding', () => {
+  it('explicit data set under an implicit transfer syntax UID is parsed as found, with a warning', async () => {
+    const ok = load('src/ct_u12.dcm');
+    const b = patch(ok, '1.2.840.10008.1.2.1\0', '1.2.840.10008.1.2\0\0\0');
+    const img = await readDicom(b, 'case.dcm');
+    expect(img.transferSyntax.uid).toBe('1.2.840.10008.1.2');
+    expect(img.warnings.join()).toMatch(/says implicit VR but the data set is explicit/);
+    expect(Array.from(img.pixels)).toEqual(Array.from((await readDicom(ok, 'ok.dcm')).pixels));
+  });
+});
