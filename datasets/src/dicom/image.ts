@@ -86,7 +86,12 @@ export interface DicomHeader {
   patientId?: string;
   studyDescription?: string;
   seriesDescription?: string;
-  /** The parsed data set and the bytes its offsets refer to (for copying modules when writing). */
+  /**
+   * The parsed data set and the bytes its offsets refer to (for copying modules when writing).
+   * For deflated files `byteArray` is the original meta header followed by the *inflated* data set
+   * (its (0002,0010) still names the deflated syntax); for files without preamble it has a zero
+   * preamble and "DICM" prepended. Copy elements through `dataSet`, not by re-parsing these bytes.
+   */
   dataSet: DataSet;
   byteArray: Uint8Array;
   layout: ParsedDataset['layout'];
