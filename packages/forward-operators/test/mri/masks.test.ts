@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FIXTURES } from './helpers.js';
 import {
   randomLineMask,
   equispacedLineMask,
@@ -63,6 +65,25 @@ describe('1-D Cartesian masks (fastMRI conventions)', () => {
     expect(outside.every((i) => i % 4 === offset)).toBe(true);
     for (let i = offset; i < n; i += 4) expect(m[i]).toBe(1);
     expect(() => equispacedLineMask({ n, acceleration: 2.5, centerFraction: 0.08, seed: 0 })).toThrow(/integer acceleration/);
+  });
+
+  it('equispaced masks with a fixed offset equal the numpy transcriptions of fastMRI and score_inverse_problems', () => {
+    const cases = JSON.parse(readFileSync(`${FIXTURES}masks_fastmri.json`, 'utf8')) as {
+      kind: string;
+      n: number;
+      acceleration: number;
+      center_fraction: number;
+      offset: number;
+      mask: number[];
+      source?: string;
+    }[];
+    expect(cases.length).toBe(11);
+    for (const c of cases) {
+      const p = { n: c.n, acceleration: c.acceleration, centerFraction: c.center_fraction, seed: 0, offset: c.offset };
+      const m = c.kind === 'equispaced' ? equispacedLineMask(p) : equispacedFractionLineMask(p);
+      expect(Array.from(m), `${c.kind} n=${c.n} R=${c.acceleration} cf=${c.center_fraction} offset=${c.offset} ${c.source ?? ''}`).toEqual(c.mask);
+    }
+    expect(() => equispacedLineMask({ n: 16, acceleration: 4, centerFraction: 0.1, seed: 0, offset: 16 })).toThrow(/offset must be an integer in \[0, 16\)/);
   });
 
   it('equispaced-fraction: total acceleration within 4% of R', () => {

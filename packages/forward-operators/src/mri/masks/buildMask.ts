@@ -22,6 +22,8 @@ export interface MaskSpec {
   centerFraction: number;
   seed: number;
   axis: PhaseAxis;
+  /** equispaced masks: first sampled line (default random). */
+  offset?: number;
   /** radial: number of spokes (default: enough to reach the acceleration). */
   spokes?: number;
   golden?: boolean;
@@ -33,7 +35,7 @@ export interface MaskSpec {
 }
 
 export function buildMask(h: number, w: number, spec: MaskSpec): KspaceMask {
-  const base = { acceleration: spec.acceleration, centerFraction: spec.centerFraction, seed: spec.seed };
+  const base = { acceleration: spec.acceleration, centerFraction: spec.centerFraction, seed: spec.seed, offset: spec.offset };
   const n = spec.axis === 'w' ? w : h;
   checkAcceleration(spec.acceleration);
   switch (spec.kind) {

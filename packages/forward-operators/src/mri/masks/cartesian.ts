@@ -14,6 +14,9 @@
  * - equispaced-fraction (EquispacedMaskFractionFunc): spacing adjusted so the total including the
  *   centre is ≈ n/R:  a = R(n_low − n)/(n_low·R − n); lines round(offset + k·a) for
  *   offset + k·a < n − 1, offset random in [0, round(a)).
+ * Equispaced masks accept a fixed `offset`; score_inverse_problems' `get_cartesian_mask(shape,
+ * n_keep)` is equispaced-fraction with center_fraction = n_keep/1000, R = W/n_keep and
+ * offset = ⌊round(a)/2⌋.
  */
 import { ScoresdeError, Rng } from '@scoresde/core';
 import { checkAcceleration, checkCenterFraction, roundHalfEven } from './kspaceMask.js';
@@ -23,6 +26,14 @@ export interface LineMaskParams {
   acceleration: number;
   centerFraction: number;
   seed: number;
+  /** Equispaced masks: the first line (default: random in [0, R) or [0, round(a))). */
+  offset?: number;
+}
+
+function checkOffset(offset: number | undefined, n: number): void {
+  if (offset !== undefined && (!Number.isInteger(offset) || offset < 0 || offset >= n)) {
+    throw new ScoresdeError(`mri: offset must be an integer in [0, ${n}), got ${offset}`);
+  }
 }
 
 export function centerLines(n: number, centerFraction: number): { start: number; count: number } {
@@ -55,7 +66,8 @@ export function equispacedLineMask(p: LineMaskParams): Float32Array {
   }
   const { n } = p;
   const mask = new Float32Array(n);
-  const offset = new Rng(p.seed).int(p.acceleration);
+  checkOffset(p.offset, n);
+  const offset = p.offset ?? new Rng(p.seed).int(p.acceleration);
   for (let i = offset; i < n; i += p.acceleration) mask[i] = 1;
   addCenter(mask, n, p.centerFraction);
   return mask;
@@ -68,9 +80,12 @@ export function equispacedFractionLineMask(p: LineMaskParams): Float32Array {
   const nLow = centerLines(n, p.centerFraction).count;
   const denom = nLow * R - n;
   const adjusted = denom === 0 ? Infinity : (R * (nLow - n)) / denom;
+  checkOffset(p.offset, n);
   if (adjusted > 0 && Number.isFinite(adjusted)) {
-    const offset = new Rng(p.seed).int(Math.max(1, roundHalfEven(adjusted)));
-    for (let t = offset; t < n - 1; t += adjusted) mask[Math.min(n - 1, roundHalfEven(t))] = 1;
+    const offset = p.offset ?? new Rng(p.seed).int(Math.max(1, roundHalfEven(adjusted)));
+    // np.around(np.arange(offset, n − 1, a)): ceil((n − 1 − offset)/a) samples offset + i·a
+    const count = Math.max(0, Math.ceil((n - 1 - offset) / adjusted));
+    for (let i = 0; i < count; i++) mask[Math.min(n - 1, roundHalfEven(offset + i * adjusted))] = 1;
   }
   addCenter(mask, n, p.centerFraction);
   return mask;
