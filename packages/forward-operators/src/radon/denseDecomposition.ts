@@ -1,13 +1,13 @@
 /**
  * Decomposition A = P(Λ)·T for projection-style guidance (Song et al. 2022,
  * score_inverse_problems): T is the Radon transform on a dense, evenly spaced angle grid
- * θ_i = i·180°/K_d (i = 0…K_d−1) with the same detectors; Λ marks the rows of the measured
+ * θ_i = i·P/K_d (i = 0…K_d−1; P = 180°, or 360° for fan beams) with the same detectors; Λ marks the rows of the measured
  * angles; embed(y) places the measured rows into a dense sinogram (zeros elsewhere); T⁻¹ ≈ FBP
  * on the dense grid. It exists only when every measured angle lies on the dense grid (within
  * 1e-6°) and no two measured angles share a grid row.
  */
 import { ScoresdeError, tf, type Decomposition, type Tensor } from '@scoresde/core';
-import { RadonGeometry } from './geometry.js';
+import { RadonGeometry, anglePeriod } from './geometry.js';
 import { RadonOps, type RadonImplementation } from './radonOps.js';
 import type { FbpFilter } from './fbpFilter.js';
 import { checkBatch } from '../util/shape.js';
@@ -15,21 +15,21 @@ import { checkBatch } from '../util/shape.js';
 const TOL_DEG = 1e-6;
 
 /** For a dense grid of `dense` angles: dense row → measured index (−1 if not measured), or undefined if it does not fit. */
-export function denseRowMap(measuredDeg: ArrayLike<number>, dense: number): Int32Array | undefined {
+export function denseRowMap(measuredDeg: ArrayLike<number>, dense: number, period = 180): Int32Array | undefined {
   const map = new Int32Array(dense).fill(-1);
   for (let m = 0; m < measuredDeg.length; m++) {
-    const pos = (measuredDeg[m]! * dense) / 180;
+    const pos = (measuredDeg[m]! * dense) / period;
     const i = Math.round(pos);
-    if (i >= dense || Math.abs(measuredDeg[m]! - (i * 180) / dense) > TOL_DEG || map[i] !== -1) return undefined;
+    if (i >= dense || Math.abs(measuredDeg[m]! - (i * period) / dense) > TOL_DEG || map[i] !== -1) return undefined;
     map[i] = m;
   }
   return map;
 }
 
-/** The smallest grid size ≥ max(180, K) (≤ 4096) that holds every measured angle, or undefined. */
-export function defaultDenseAngles(measuredDeg: ArrayLike<number>): number | undefined {
-  for (let k = Math.max(180, measuredDeg.length); k <= 4096; k++) {
-    if (denseRowMap(measuredDeg, k)) return k;
+/** The smallest grid size ≥ max(period, K) (≤ 4096) that holds every measured angle, or undefined. */
+export function defaultDenseAngles(measuredDeg: ArrayLike<number>, period = 180): number | undefined {
+  for (let k = Math.max(period, measuredDeg.length); k <= 4096; k++) {
+    if (denseRowMap(measuredDeg, k, period)) return k;
   }
   return undefined;
 }
@@ -47,15 +47,18 @@ export class DenseRadonDecomposition implements Decomposition {
     private readonly filter: FbpFilter,
     implementation: RadonImplementation,
   ) {
-    const map = denseRowMap(measured.anglesDeg, denseAngles);
+    const period = anglePeriod(measured.beam);
+    const map = denseRowMap(measured.anglesDeg, denseAngles, period);
     if (!map) {
-      throw new ScoresdeError(`radon: the measured angles are not a subset of the dense grid of ${denseAngles} angles over [0°, 180°) (dense_angles)`);
+      throw new ScoresdeError(`radon: the measured angles are not a subset of the dense grid of ${denseAngles} angles over [0°, ${period}°) (dense_angles)`);
     }
     const dense = new RadonGeometry({
       size: measured.size,
-      anglesDeg: Array.from({ length: denseAngles }, (_, i) => (i * 180) / denseAngles),
+      anglesDeg: Array.from({ length: denseAngles }, (_, i) => (i * period) / denseAngles),
       detectors: measured.detectors,
       circle: measured.circle,
+      beam: measured.beam,
+      sourceDistance: measured.beam === 'fan' ? measured.sourceDistance : undefined,
     });
     this.ops = new RadonOps(dense, implementation);
     this.transformShape = dense.sinogramShape;

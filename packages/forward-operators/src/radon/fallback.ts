@@ -16,6 +16,7 @@ import { tf } from '@scoresde/core';
 import type { RadonGeometry } from './geometry.js';
 import { PAD, rayRange } from './projector.js';
 import { fbpLayout } from './fbpFilter.js';
+import { pixelBin } from './fbpBackproject.js';
 
 interface ProjectorTables {
   slots: number;
@@ -95,19 +96,21 @@ function backprojectTables(g: RadonGeometry): BackprojectTables {
   const idx = new Int32Array(n * n * na);
   const w0 = new Float32Array(n * n * na);
   const w1 = new Float32Array(n * n * na);
+  const uw = new Float64Array(2);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const inCircle = !g.circle || (i - c) ** 2 + (j - c) ** 2 <= c * c;
       for (let a = 0; a < na; a++) {
-        const u = (j - c) * g.cos[a]! + (binCenter - (i - c) * g.sin[a]!);
+        pixelBin(g, a, i, j, binCenter, uw);
+        const u = uw[0]!;
         const o = (i * n + j) * na + a;
         idx[o] = a * (m + 1); // weights stay 0
         if (!inCircle || !(u >= 0 && u <= m - 1)) continue;
         const j0 = u | 0;
         const f = u - j0;
         idx[o] = a * (m + 1) + j0;
-        w0[o] = 1 - f;
-        w1[o] = f;
+        w0[o] = uw[1]! * (1 - f);
+        w1[o] = uw[1]! * f;
       }
     }
   }

@@ -1,4 +1,4 @@
-export { RadonGeometry, evenAngles, type RadonGeometryInit } from './geometry.js';
+export { RadonGeometry, evenAngles, anglePeriod, BEAMS, type Beam, type RadonGeometryInit } from './geometry.js';
 export { RadonOperator, type RadonOperatorOptions } from './radonOperator.js';
 export { RadonOps, RADON_IMPLEMENTATIONS, type RadonImplementation } from './radonOps.js';
 export { FBP_FILTERS, fourierFilter, filterMatrix, fbpLayout, type FbpFilter, type FbpLayout } from './fbpFilter.js';

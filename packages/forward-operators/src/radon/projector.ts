@@ -1,7 +1,8 @@
 /**
  * Host (plain JS) ray-driven projector W and its exact transpose Wᵀ for a RadonGeometry.
  *
- * (W x)[a, d] = Σ_k bilinear(x; row_k, col_k) with the sample points of geometry.ts. Both loops
+ * (W x)[a, d] = Σ_k bilinear(x; row_k, col_k) with the sample points of geometry.ts (parallel
+ * or fan beam: only the ray direction differs). Both loops
  * visit the same samples with the same float64 arithmetic, so Wᵀ is the transpose of W up to
  * float32 rounding of the result. Images are read through a copy padded by PAD zeros on every
  * side, so no sample needs a bounds test: a ray is clipped once, analytically, to the samples
@@ -24,8 +25,17 @@ export function rayRange(g: RadonGeometry, a: number, d: number, out: Float64Arr
   const sn = g.sin[a]!;
   const s = d - g.detCenter;
   const t0 = -Math.floor(g.raySamples / 2);
-  const r0 = g.center + PAD - s * sn + t0 * cs;
-  const c0 = g.center + PAD + s * cs + t0 * sn;
+  let dr = cs;
+  let dc = sn;
+  if (g.beam === 'fan') {
+    // direction from the source C − R·e through the detector point C + s·a
+    const r = g.sourceDistance;
+    const norm = Math.sqrt(r * r + s * s);
+    dr = (r * cs - s * sn) / norm;
+    dc = (r * sn + s * cs) / norm;
+  }
+  const r0 = g.center + PAD - s * sn + t0 * dr;
+  const c0 = g.center + PAD + s * cs + t0 * dc;
   // bilinear weights can be non-zero only for padded coordinates in (PAD-1, N+PAD); keep a
   // 0.5 margin (still inside the zero border) so float rounding never drops a sample.
   const lo = PAD - 1.5;
@@ -33,8 +43,8 @@ export function rayRange(g: RadonGeometry, a: number, d: number, out: Float64Arr
   let kmin = 0;
   let kmax = g.raySamples - 1;
   for (const [base, step] of [
-    [r0, cs],
-    [c0, sn],
+    [r0, dr],
+    [c0, dc],
   ] as const) {
     if (Math.abs(step) < 1e-12) {
       if (base < lo || base > hi) kmax = -1;
@@ -47,8 +57,8 @@ export function rayRange(g: RadonGeometry, a: number, d: number, out: Float64Arr
   }
   out[0] = r0;
   out[1] = c0;
-  out[2] = cs;
-  out[3] = sn;
+  out[2] = dr;
+  out[3] = dc;
   out[4] = kmin;
   out[5] = kmax;
 }

@@ -1,5 +1,5 @@
 /**
- * CT forward operator: y = W x (+ noise), the parallel-beam Radon transform of geometry.ts on
+ * CT forward operator: y = W x (+ noise), the parallel- or fan-beam projection of geometry.ts on
  * images [B, N, N, 1] → sinograms [B, angles, detectors, 1]. adjoint = Wᵀ (exact transpose),
  * pseudoInverse = FBP with the configured filter (skimage iradon scaling). When the measured
  * angles lie on a dense grid, `decomposition` is the dense-view T, Λ, embed, T⁻¹ ≈ FBP.
@@ -7,7 +7,7 @@
 import { type ForwardOperator, type NoiseModel, type Tensor } from '@scoresde/core';
 import { NoNoise } from '../noise/none.js';
 import { checkInput, checkOutput } from '../util/shape.js';
-import { RadonGeometry } from './geometry.js';
+import { RadonGeometry, anglePeriod, type Beam } from './geometry.js';
 import { RadonOps, type RadonImplementation } from './radonOps.js';
 import type { FbpFilter } from './fbpFilter.js';
 import { DenseRadonDecomposition, defaultDenseAngles } from './denseDecomposition.js';
@@ -17,6 +17,10 @@ export interface RadonOperatorOptions {
   anglesDeg: readonly number[];
   detectors?: number;
   circle?: boolean;
+  /** Parallel (default) or fan beam; see geometry.ts. */
+  beam?: Beam;
+  /** Fan beam source-to-centre distance in pixels (default 2N). */
+  sourceDistance?: number;
   /** FBP filter of pseudoInverse and of the decomposition's T⁻¹ (default ram-lak). */
   filter?: FbpFilter;
   /** Dense grid size for the decomposition; default: the smallest ≥ 180 holding the angles. */
@@ -39,14 +43,21 @@ export class RadonOperator implements ForwardOperator {
 
   constructor(opts: RadonOperatorOptions) {
     this.name = opts.name ?? 'radon';
-    this.geometry = new RadonGeometry({ size: opts.size, anglesDeg: opts.anglesDeg, detectors: opts.detectors, circle: opts.circle });
+    this.geometry = new RadonGeometry({
+      size: opts.size,
+      anglesDeg: opts.anglesDeg,
+      detectors: opts.detectors,
+      circle: opts.circle,
+      beam: opts.beam,
+      sourceDistance: opts.sourceDistance,
+    });
     this.inputShape = this.geometry.imageShape;
     this.outputShape = this.geometry.sinogramShape;
     this.noise = opts.noise ?? new NoNoise();
     this.filter = opts.filter ?? 'ram-lak';
     const impl = opts.implementation ?? 'auto';
     this.ops = new RadonOps(this.geometry, impl);
-    const dense = opts.denseAngles ?? defaultDenseAngles(this.geometry.anglesDeg);
+    const dense = opts.denseAngles ?? defaultDenseAngles(this.geometry.anglesDeg, anglePeriod(this.geometry.beam));
     if (dense !== undefined) this.decomposition = new DenseRadonDecomposition(this.geometry, dense, this.filter, impl);
   }
 

@@ -5,6 +5,9 @@
  *   project(x)      = W x                     [B,N,N,1] → [B,A,D,1]
  *   backproject(y)  = Wᵀ y (exact adjoint)    [B,A,D,1] → [B,N,N,1]
  *   fbp(y, filter)  = π/(2A) · P(y·F)         [B,A,D,1] → [B,N,N,1]   (skimage iradon scaling)
+ * Fan beam: y is first multiplied by the cosine weights R/√(R² + u²); P carries the 1/U²
+ * weights; π/(2A) is then the right scale for A views over 360° (½·∫₀^{2π} with the ramp
+ * normalised as in skimage).
  */
 import { tf, ScoresdeError } from '@scoresde/core';
 import type { RadonGeometry } from './geometry.js';
@@ -26,6 +29,7 @@ export type RadonImplementation = (typeof RADON_IMPLEMENTATIONS)[number];
 
 export class RadonOps {
   private readonly filters = new Map<FbpFilter, tf.Tensor2D>();
+  private cosWeights?: tf.Tensor;
 
   constructor(
     readonly geometry: RadonGeometry,
@@ -75,14 +79,28 @@ export class RadonOps {
     const fm = this.filterMatrix(filter);
     return tf.tidy(() => {
       const b = y.shape[0]!;
-      const yf = y.dtype === 'float32' ? y : tf.cast(y, 'float32');
+      let yf = y.dtype === 'float32' ? y : tf.cast(y, 'float32');
+      if (g.beam === 'fan') yf = tf.mul(yf, this.fanWeights());
       const q = tf.matMul(yf.reshape([b * g.numAngles, g.detectors]), fm).reshape([b, g.numAngles, fm.shape[1], 1]);
       const img = this.useKernels() ? runHostKernel(FBP_BACKPROJECT, q, this.attrs()) : fbpBackprojectOps(g, q);
       return tf.mul(img, Math.PI / (2 * g.numAngles));
     });
   }
 
+  /** Fan beam pre-weights R/√(R² + u²) per detector bin, [1, 1, D, 1]. */
+  private fanWeights(): tf.Tensor {
+    if (!this.cosWeights) {
+      const g = this.geometry;
+      const r = g.sourceDistance;
+      const w = Float32Array.from({ length: g.detectors }, (_, d) => r / Math.sqrt(r * r + (d - g.detCenter) ** 2));
+      this.cosWeights = tf.keep(tf.tensor4d(w, [1, 1, g.detectors, 1]));
+    }
+    return this.cosWeights;
+  }
+
   dispose(): void {
+    this.cosWeights?.dispose();
+    this.cosWeights = undefined;
     for (const m of this.filters.values()) m.dispose();
     this.filters.clear();
     disposeFallback(this.geometry);
