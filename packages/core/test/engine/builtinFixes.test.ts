@@ -101,3 +101,39 @@ describe('wasm fused matMul with bias', () => {
     });
   }
 });
+
+describe('gradients that tfjs-core 4.22 could not compute', () => {
+  /** Each pair: an op using broadcasting / a non-last axis, and the same function written without. */
+  const pairs: [string, number[][], (...x: tf.Tensor[]) => tf.Tensor, (...x: tf.Tensor[]) => tf.Tensor][] = [
+    ['maximum with broadcast b', [[2, 3, 4], [4]], (a, b) => tf.maximum(a!, b!), (a, b) => tf.maximum(a!, tf.tile(b!.reshape([1, 1, 4]), [2, 3, 1]))],
+    ['minimum with broadcast a', [[3, 1], [3, 5]], (a, b) => tf.minimum(a!, b!), (a, b) => tf.minimum(tf.tile(a!, [1, 5]), b!)],
+    ['squaredDifference with broadcast b', [[2, 3, 4], [3, 1]], (a, b) => tf.squaredDifference(a!, b!), (a, b) => tf.squaredDifference(a!, tf.tile(b!.reshape([1, 3, 1]), [2, 1, 4]))],
+    ['batch matMul with broadcast batch', [[3, 5, 6], [1, 6, 4]], (a, b) => tf.matMul(a!, b!), (a, b) => tf.matMul(a!, tf.tile(b!, [3, 1, 1]))],
+    ['cumsum on axis 1', [[2, 5, 3]], (x) => tf.cumsum(x!, 1), (x) => tf.transpose(tf.cumsum(tf.transpose(x!, [0, 2, 1]), 2), [0, 2, 1])],
+    [
+      'reverse exclusive cumsum on axis 0',
+      [[4, 3]],
+      (x) => tf.cumsum(x!, 0, true, true),
+      (x) => tf.transpose(tf.cumsum(tf.transpose(x!), 1, true, true)),
+    ],
+  ];
+  for (const backend of ['cpu', 'wasm'] as const) {
+    for (const [i, [name, shapes, f, g]] of pairs.entries()) {
+      it(`${name} on ${backend}`, async () => {
+        const rng = new Rng(990 + i);
+        const ins = shapes.map((s) => ({ data: rng.normalArray(size(s)), shape: s }));
+        const grads = (fn: (...x: tf.Tensor[]) => tf.Tensor) => (...xs: tf.Tensor[]) => {
+          const y = fn(...xs);
+          const r = tf.cos(tf.range(0, y.size).mul(0.61)).reshape(y.shape);
+          return tf.grads((...z: tf.Tensor[]) => fn(...z).mul(r).sum())(xs);
+        };
+        const got = await runOn(backend, ins, grads(f));
+        const want = await runOn(backend, ins, grads(g));
+        for (let j = 0; j < shapes.length; j++) {
+          expect(got[j]!.length).toBe(size(shapes[j]!));
+          expect(relL2(got[j]!, want[j]!)).toBeLessThanOrEqual(1e-6);
+        }
+      });
+    }
+  }
+});
