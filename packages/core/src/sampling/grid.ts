@@ -1,9 +1,10 @@
 /**
  * The reverse-time grid shared by the PC sampler and the fixed-step ODE solvers:
  * t_i = T − i·(T − ε)/(N − 1), i = 0 … N − 1 (score_sde_pytorch `torch.linspace(sde.T, eps, sde.N)`),
- * with the uniform step dt = (T − ε)/(N − 1). Every predictor step goes from t_i to t_i − dt, so
- * step i lands on t_{i+1} and the last one goes from ε to ε − dt (≈ 0), the step whose mean
- * score_sde returns with `noise_removal`.
+ * (t_0 = T when N = 1) with the uniform step dt = (T − ε)/(N − 1). Predictor step i goes from t_i
+ * to max(t_i − dt, 0) (`stepFrom`), so it lands on t_{i+1} and the last one goes from ε to 0
+ * (never below: the VP/sub-VP transitions are undefined there), the step whose mean score_sde
+ * returns with `noise_removal`.
  */
 import type { SDE } from '../contracts/sde.js';
 import { ScoresdeError } from '../errors.js';
@@ -37,6 +38,11 @@ export function reverseGrid(sde: SDE, steps: number, eps: number): TimeGrid {
   const times = new Float64Array(steps);
   const span = sde.T - eps;
   const dt = steps === 1 ? span : span / (steps - 1);
-  for (let i = 0; i < steps; i++) times[i] = i === steps - 1 ? eps : sde.T - i * dt;
+  for (let i = 0; i < steps; i++) times[i] = i === 0 ? sde.T : i === steps - 1 ? eps : sde.T - i * dt;
   return { times, dt };
+}
+
+/** The step actually taken from t: dt, shortened so the step ends at 0 rather than below it. */
+export function stepFrom(t: number, dt: number): number {
+  return Math.min(dt, t);
 }

@@ -1,7 +1,7 @@
 export { pcSample, type PcOptions, type SampleResult } from './pc.js';
 export { odeSample, odeEncode, odeDecode, ODE_METHODS, type OdeMethod, type OdeSolverOptions, type OdeSampleOptions, type OdeResult } from './ode.js';
 export { composeScore, applyProjections, hasProjections } from './compose.js';
-export { reverseGrid, type TimeGrid } from './grid.js';
+export { reverseGrid, stepFrom, type TimeGrid } from './grid.js';
 export { rk45, type Rk45Options } from './ode/rk45.js';
 export { fixedStep, type FixedStepMethod } from './ode/fixedStep.js';
 export type { OdeRhs, IntegrateOptions, IntegrateResult } from './ode/types.js';

@@ -13,7 +13,7 @@
  *
  * Final denoising (`denoise`, default true for sampling as score_sde's `noise_removal` config):
  * one reverse-diffusion step without noise at ε, x ← x − fCoef·x + G²·s(x, ε), with the SDE's
- * discretisation over its default step (T − ε)/(N − 1).
+ * discretisation over its default step min((T − ε)/(N − 1), ε).
  */
 import { tf, type Tensor } from '../tf.js';
 import type { SDE } from '../contracts/sde.js';
@@ -24,7 +24,7 @@ import { ScoresdeError } from '../errors.js';
 import { reverseDiscretize, reverseDrift } from '../sde/reverse.js';
 import { applyProjections, composeScore, hasProjections } from './compose.js';
 import { countCalls } from './counter.js';
-import { checkEps, reverseGrid } from './grid.js';
+import { checkEps, reverseGrid, stepFrom } from './grid.js';
 import { checkInit, checkShape } from './shape.js';
 import { rk45 } from './ode/rk45.js';
 import { fixedStep } from './ode/fixedStep.js';
@@ -145,7 +145,7 @@ export async function odeSample(opts: OdeSampleOptions): Promise<OdeResult> {
   if (opts.denoise ?? true) {
     const { dt } = reverseGrid(sde, sde.N, eps);
     const den = tf.tidy(() => {
-      const { f } = reverseDiscretize(sde, flow.score, x, eps, dt);
+      const { f } = reverseDiscretize(sde, flow.score, x, eps, stepFrom(eps, dt));
       return tf.sub(x, f);
     });
     x.dispose();

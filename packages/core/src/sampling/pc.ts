@@ -3,7 +3,8 @@
  *
  *   x ~ p_T (or `init`);  for t_i in linspace(T, ε, N):
  *     repeat nSteps:  x ← corrector(x, t_i);  x ← project_k(x, t_i) for every term k
- *     x ← predictor(x, t_i → t_i − dt);       x ← project_k(x, max(t_i − dt, 0))
+ *     x ← predictor(x, t_i → t_i − dt_i);     x ← project_k(x, t_i − dt_i)
+ *   (dt_i = min((T − ε)/(N − 1), t_i): a step never goes below t = 0)
  *   return x̄ of the last predictor step when `denoise` (score_sde `noise_removal`), else x.
  *
  * The score followed is `composeScore(score, terms)`: the prior's plus Σ w_k ∇log p_t(y_k|x).
@@ -21,8 +22,9 @@ import type { Rng } from '../rng/rng.js';
 import { ScoresdeError } from '../errors.js';
 import { applyProjections, composeScore } from './compose.js';
 import { countCalls } from './counter.js';
-import { reverseGrid } from './grid.js';
+import { reverseGrid, stepFrom } from './grid.js';
 import { checkShape, checkInit } from './shape.js';
+import { createYielder } from './yield.js';
 
 export interface PcOptions {
   sde: SDE;
@@ -93,12 +95,16 @@ export async function pcSample(opts: PcOptions): Promise<SampleResult> {
     x = nx;
     xMean = nm;
   };
+  const maybeYield = createYielder();
   try {
     for (let i = 0; i < steps; i++) {
       const t = grid.times[i]!;
-      for (let c = 0; c < nCorr; c++) advance(corrector.step(x, t, ctx), t);
-      advance(predictor.step(x, t, ctx), Math.max(t - grid.dt, 0));
+      const dt = stepFrom(t, grid.dt);
+      const stepCtx = dt === ctx.dt ? ctx : { ...ctx, dt };
+      for (let c = 0; c < nCorr; c++) advance(corrector.step(x, t, stepCtx), t);
+      advance(predictor.step(x, t, stepCtx), t - dt);
       opts.onStep?.(i + 1, steps);
+      await maybeYield();
     }
   } catch (e) {
     tf.dispose([x, ...(xMean ? [xMean] : [])]);

@@ -6,6 +6,7 @@
 import { tf, type Tensor } from '../../tf.js';
 import { ScoresdeError } from '../../errors.js';
 import type { IntegrateOptions, IntegrateResult, OdeRhs } from './types.js';
+import { createYielder } from '../yield.js';
 
 export type FixedStepMethod = 'euler' | 'heun';
 
@@ -23,6 +24,7 @@ export async function fixedStep(
   const h = (t1 - t0) / n;
   let y = tf.clone(y0);
   let nfe = 0;
+  const maybeYield = createYielder();
   try {
     for (let i = 0; i < n; i++) {
       const t = t0 + i * h;
@@ -44,6 +46,7 @@ export async function fixedStep(
         }
       }
       opts.onStep?.({ t: tNext, nfe, steps: i + 1 });
+      await maybeYield();
     }
     return { y, nfe, steps: n, rejected: 0 };
   } catch (e) {
