@@ -17,7 +17,7 @@ export const radonSchema = z.object({
   angles: z.number().int().positive().optional().describe('number of projection angles, evenly spaced over [angle_start, angle_end) (default 180, fan 360)'),
   angle_start: z.number().optional().describe('limited-angle CT: first angle in degrees (default 0; 0 ≤ angle_start < angle_end)'),
   angle_end: z.number().optional().describe('limited-angle CT: end of the angle range in degrees, excluded (default and maximum 180, fan 360)'),
-  angle_list: z.array(z.number()).min(1).optional().describe('explicit projection angles in degrees, each in [0, 180) (fan: [0, 360)); overrides angles'),
+  angle_list: z.array(z.number()).min(1).optional().describe('explicit projection angles in degrees, each in [0, 180) (fan: [0, 360)); not with angles/angle_start/angle_end'),
   detectors: z.number().int().positive().optional().describe('detector bins, 1 pixel apart (default N with circle, else the padded diagonal; fan: covers the image)'),
   circle: z.boolean().default(true).describe('image is zero outside the inscribed circle (skimage circle=True); rays span the N×N square'),
   filter: z.enum(FBP_FILTERS).default('ram-lak').describe('FBP filter for the pseudo-inverse and the decomposition'),
@@ -32,6 +32,7 @@ export function anglesFromParams(p: RadonParams): number[] {
   const limited = p.angle_start !== undefined || p.angle_end !== undefined;
   if (p.angle_list) {
     if (limited) throw new ScoresdeError('radon: give either angle_list or angle_start/angle_end, not both');
+    if (p.angles !== undefined) throw new ScoresdeError('radon: give either angle_list or angles (a count), not both');
     return p.angle_list;
   }
   const period = anglePeriod(p.beam);

@@ -129,6 +129,7 @@ describe('registry parameters, noise and bad input', () => {
     [{ angle_start: 100, angle_end: 50 }, /angle range \[100°, 50°\) is invalid/],
     [{ angle_end: 200 }, /angle range \[0°, 200°\) is invalid/],
     [{ angle_list: [1, 2], angle_start: 0 }, /either angle_list or angle_start/],
+    [{ angle_list: [1, 2], angles: 2 }, /either angle_list or angles/],
     [{ angles: 0 }, /angles/],
     [{ detectors: 0 }, /detectors/],
     [{ filter: 'butterworth' }, /filter/],
