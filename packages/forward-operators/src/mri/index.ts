@@ -10,3 +10,4 @@ export { poissonDiscMask, poissonDiscMaskDetailed } from './masks/poissonDisc.js
 export { radialMask, radialSpokesMask, GOLDEN_ANGLE } from './masks/radial.js';
 export { buildMask, loadMaskFile, maskFromArray, MRI_MASK_KINDS, type MriMaskKind, type MaskSpec } from './masks/buildMask.js';
 export { acsRegionFromMask } from './acsRegion.js';
+export { NumpyRandomState } from './masks/mt19937.js';

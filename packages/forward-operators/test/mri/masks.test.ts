@@ -16,6 +16,7 @@ import {
   maskAcceleration,
   maskFromArray,
   roundHalfEven,
+  NumpyRandomState,
 } from '../../src/mri/index.js';
 
 const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0);
@@ -65,6 +66,33 @@ describe('1-D Cartesian masks (fastMRI conventions)', () => {
     expect(outside.every((i) => i % 4 === offset)).toBe(true);
     for (let i = offset; i < n; i += 4) expect(m[i]).toBe(1);
     expect(() => equispacedLineMask({ n, acceleration: 2.5, centerFraction: 0.08, seed: 0 })).toThrow(/integer acceleration/);
+  });
+
+  it('NumpyRandomState reproduces np.random.RandomState(seed).uniform and .randint', () => {
+    const f = JSON.parse(readFileSync(`${FIXTURES}numpy_rng.json`, 'utf8')) as {
+      streams: { seed: number; uniform: number[]; randint: Record<string, number[]> }[];
+    };
+    for (const st of f.streams) {
+      const r = new NumpyRandomState(st.seed);
+      expect(Array.from({ length: 8 }, () => r.randomSample())).toEqual(st.uniform);
+      for (const [h, want] of Object.entries(st.randint)) {
+        const q = new NumpyRandomState(st.seed);
+        expect(Array.from({ length: 8 }, () => q.randint(Number(h))), `seed ${st.seed} randint(0, ${h})`).toEqual(want);
+      }
+    }
+    expect(() => new NumpyRandomState(-1)).toThrow(/seed must be an integer in \[0, 2\^32 − 1\]/);
+  });
+
+  it('seeded 1-D masks equal fastMRI RandomMaskFunc / EquispacedMaskFunc / EquispacedMaskFractionFunc(shape, seed)', () => {
+    const f = JSON.parse(readFileSync(`${FIXTURES}numpy_rng.json`, 'utf8')) as {
+      masks: { kind: string; n: number; acceleration: number; center_fraction: number; seed: number; mask: number[] }[];
+    };
+    expect(f.masks.length).toBe(21);
+    for (const c of f.masks) {
+      const p = { n: c.n, acceleration: c.acceleration, centerFraction: c.center_fraction, seed: c.seed };
+      const m = c.kind === 'random' ? randomLineMask(p) : c.kind === 'equispaced' ? equispacedLineMask(p) : equispacedFractionLineMask(p);
+      expect(Array.from(m), `${c.kind} n=${c.n} R=${c.acceleration} seed=${c.seed}`).toEqual(c.mask);
+    }
   });
 
   it('equispaced masks with a fixed offset equal the numpy transcriptions of fastMRI and score_inverse_problems', () => {

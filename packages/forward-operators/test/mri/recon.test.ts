@@ -1,8 +1,8 @@
 /**
  * Baselines on the 128² Shepp–Logan phantom (skimage, fixture), single-coil, real image, 1-D random
- * column mask (centre fraction 0.08, seed 5 — a seed whose achieved acceleration is exactly R for
+ * column mask (centre fraction 0.08, seed 4 — a seed whose achieved acceleration is exactly R for
  * both R = 4 and 8; the fastMRI random mask only has R in expectation, and with 128 lines seeds
- * range over 3.1–4.6× at R = 4): zero-filled F⁻¹(My) vs TV-PDHG (λ = 0.01, 200 iterations, x ≥ 0).
+ * 0–29 range over 3.3–4.9× at R = 4): zero-filled F⁻¹(My) vs TV-PDHG (λ = 0.01, 200 iterations, x ≥ 0).
  * The multi-coil case uses 8 synthetic coils and the SENSE-normalised zero-filled pseudo-inverse.
  * PSNR with data range 1. Numbers measured here are in the README (## mri).
  */
@@ -26,7 +26,7 @@ describe('mri zero-filled and TV baselines on Shepp–Logan 128²', () => {
     [4, 2, 8],
   ] as const) {
     it(`${R}×, ${coils} coil(s): TV ≥ zero-filled + ${minGain} dB`, async () => {
-      const op = await makeMri({ acceleration: R, seed: 5, coils }, [128, 128, 1]);
+      const op = await makeMri({ acceleration: R, seed: 4, coils }, [128, 128, 1]);
       expect(maskAcceleration(op.maskData)).toBeCloseTo(R, 6);
       const x = tf.tensor4d(ph.data, [1, 128, 128, 1]);
       const y = op.forward(x);

@@ -1,7 +1,7 @@
 /**
- * 1-D Cartesian line masks following the fastMRI conventions (fastmri.data.subsample), drawn
- * with the project's seeded `Rng` (so the same seed gives the same mask on every machine, but
- * not the same mask as numpy's generator).
+ * 1-D Cartesian line masks following fastmri.data.subsample, drawn from NumPy's legacy MT19937
+ * stream (`NumpyRandomState`) exactly as fastMRI draws them: `mask_func(shape, seed=S)` with a
+ * single (center_fraction, acceleration) gives the same mask as these functions with seed S.
  *
  * n lines, n_low = round(n·center_fraction) (half to even); the centre block is lines
  * [pad, pad + n_low) with pad = ⌊(n − n_low + 1)/2⌋, always sampled.
@@ -18,7 +18,8 @@
  * n_keep)` is equispaced-fraction with center_fraction = n_keep/1000, R = W/n_keep and
  * offset = ⌊round(a)/2⌋.
  */
-import { ScoresdeError, Rng } from '@scoresde/core';
+import { ScoresdeError } from '@scoresde/core';
+import { NumpyRandomState } from './mt19937.js';
 import { checkAcceleration, checkCenterFraction, roundHalfEven } from './kspaceMask.js';
 
 export interface LineMaskParams {
@@ -53,8 +54,8 @@ export function randomLineMask(p: LineMaskParams): Float32Array {
   const mask = new Float32Array(n);
   const nLow = centerLines(n, p.centerFraction).count;
   const prob = nLow >= n ? 1 : (n / p.acceleration - nLow) / (n - nLow);
-  const rng = new Rng(p.seed);
-  for (let i = 0; i < n; i++) mask[i] = rng.uniform() < prob ? 1 : 0;
+  const rng = new NumpyRandomState(p.seed);
+  for (let i = 0; i < n; i++) mask[i] = rng.randomSample() < prob ? 1 : 0;
   addCenter(mask, n, p.centerFraction);
   return mask;
 }
@@ -67,7 +68,7 @@ export function equispacedLineMask(p: LineMaskParams): Float32Array {
   const { n } = p;
   const mask = new Float32Array(n);
   checkOffset(p.offset, n);
-  const offset = p.offset ?? new Rng(p.seed).int(p.acceleration);
+  const offset = p.offset ?? new NumpyRandomState(p.seed).randint(p.acceleration);
   for (let i = offset; i < n; i += p.acceleration) mask[i] = 1;
   addCenter(mask, n, p.centerFraction);
   return mask;
@@ -82,7 +83,7 @@ export function equispacedFractionLineMask(p: LineMaskParams): Float32Array {
   const adjusted = denom === 0 ? Infinity : (R * (nLow - n)) / denom;
   checkOffset(p.offset, n);
   if (adjusted > 0 && Number.isFinite(adjusted)) {
-    const offset = p.offset ?? new Rng(p.seed).int(Math.max(1, roundHalfEven(adjusted)));
+    const offset = p.offset ?? new NumpyRandomState(p.seed).randint(Math.max(1, roundHalfEven(adjusted)));
     // np.around(np.arange(offset, n − 1, a)): ceil((n − 1 − offset)/a) samples offset + i·a
     const count = Math.max(0, Math.ceil((n - 1 - offset) / adjusted));
     for (let i = 0; i < count; i++) mask[Math.min(n - 1, roundHalfEven(offset + i * adjusted))] = 1;
