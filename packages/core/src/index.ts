@@ -1,6 +1,7 @@
 export { tf, type Tensor } from './tf.js';
 export { ScoresdeError, check } from './errors.js';
 export { Rng } from './rng/rng.js';
+export type { RngState } from './rng/rng.js';
 export * from './io/npy.js';
 export { writeFileAtomic } from './io/atomic.js';
 export * from './engine/backend.js';
@@ -30,3 +31,4 @@ export * from './builtins/networks.js';
 export { corePlugin } from './builtins/plugin.js';
 export * from './score/index.js';
 export { registerScoreModels } from './builtins/scoreModels.js';
+export * from './train/index.js';

@@ -19,6 +19,13 @@ function hashString(s: string): number {
   return h >>> 0;
 }
 
+/** Serialisable state of an Rng (see `Rng.state`). */
+export interface RngState {
+  seed: number;
+  s: number[];
+  spare: number | null;
+}
+
 export class Rng {
   private s0: number;
   private s1: number;
@@ -39,6 +46,26 @@ export class Rng {
     }
     [this.s0, this.s1, this.s2, this.s3] = out as [number, number, number, number];
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /**
+   * The full generator state (xoshiro words, the cached Box–Muller normal, the seed), as plain
+   * JSON-safe numbers: `Rng.fromState(r.state())` continues exactly where `r` is.
+   */
+  state(): RngState {
+    return { seed: this.seed, s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare ?? null };
+  }
+
+  /** A generator that continues from a saved `state()`. */
+  static fromState(st: RngState): Rng {
+    const ok = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 32;
+    if (!st || !Array.isArray(st.s) || st.s.length !== 4 || !st.s.every(ok) || !Number.isFinite(st.seed) || (st.spare !== null && !Number.isFinite(st.spare))) {
+      throw new RangeError('invalid Rng state');
+    }
+    const r = new Rng(st.seed);
+    [r.s0, r.s1, r.s2, r.s3] = st.s.map((v) => v | 0) as [number, number, number, number];
+    r.spare = st.spare ?? undefined;
+    return r;
   }
 
   /** An independent stream derived from this seed and a label (does not advance this one). */

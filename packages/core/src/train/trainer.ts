@@ -1,0 +1,153 @@
+/**
+ * The training loop of score_sde_pytorch (run_lib.train, continuous DSM): per step
+ *   1. batch = data at the seeded order's next indices; x₀ = 2·batch − 1 if data.centered
+ *   2. from the training Rng, in order: t (B uniforms), z (B·H·W·C normals), the dropout seed
+ *   3. loss = DSM loss of the raw network in training mode (dropout on), gradients by autodiff
+ *   4. Adam (warm-up, global-norm clipping), then the EMA update of the shadow weights.
+ * The network's score conversion is NetworkScoreModel's (per-sample t): VE uses the output as
+ * is (scale_by_sigma divides by σ inside), VP / sub-VP use −output/σ(t).
+ * Every random draw comes from the Rng whose state the checkpoint saves and the data order is a
+ * pure function of (seed, step), so a resumed run equals an uninterrupted one bit for bit on
+ * a deterministic backend (cpu).
+ */
+import { tf, type Tensor } from '../tf.js';
+import { ScoresdeError } from '../errors.js';
+import { Rng } from '../rng/rng.js';
+import type { SDE } from '../contracts/sde.js';
+import type { NetworkConfig } from '../nn/config.js';
+import type { ScoreNetwork } from '../nn/network.js';
+import { createNetwork, initNetwork } from '../nn/build.js';
+import { NetworkScoreModel } from '../score/network.js';
+import { sdeFromNetworkConfig } from '../builtins/networks.js';
+import { Adam } from './adam.js';
+import { Ema } from './ema.js';
+import { drawDsmNoise, dsmLoss } from './loss.js';
+import { ShuffledOrder, type Dataset } from './data.js';
+import type { TrainRecipe } from './recipe.js';
+
+export interface TrainStepInfo {
+  /** Steps done after this one. */
+  step: number;
+  loss: number;
+  gradNorm: number;
+  lr: number;
+}
+
+/** Parts a Trainer is assembled from (fresh or restored from a checkpoint). */
+export interface TrainerParts {
+  config: NetworkConfig;
+  recipe: TrainRecipe;
+  data: Dataset;
+  net: ScoreNetwork;
+  emaNet: ScoreNetwork;
+  rng: Rng;
+  step: number;
+  emaUpdates: number;
+}
+
+export class Trainer {
+  readonly config: NetworkConfig;
+  readonly recipe: TrainRecipe;
+  readonly data: Dataset;
+  readonly sde: SDE;
+  /** Raw (optimised) network. */
+  readonly net: ScoreNetwork;
+  /** Network holding the EMA weights (what checkpoints save as the model). */
+  readonly emaNet: ScoreNetwork;
+  readonly adam: Adam;
+  readonly ema: Ema;
+  /** The stream of t, z and dropout seeds. */
+  rng: Rng;
+  private readonly order: ShuffledOrder;
+  private readonly model: NetworkScoreModel;
+  private readonly vars: tf.Variable[];
+
+  private constructor(p: TrainerParts) {
+    this.config = p.config;
+    this.recipe = p.recipe;
+    this.data = p.data;
+    const [h, w, c] = p.data.shape;
+    if (h !== p.config.imageSize || w !== p.config.imageSize || c !== p.config.numChannels) {
+      throw new ScoresdeError(`training: data samples are ${h}×${w}×${c} but the model config needs ${p.config.imageSize}×${p.config.imageSize}×${p.config.numChannels}`);
+    }
+    this.sde = sdeFromNetworkConfig(p.config);
+    this.net = p.net;
+    this.emaNet = p.emaNet;
+    this.rng = p.rng;
+    this.vars = p.net.params.trainableVariables();
+    this.adam = new Adam(this.vars, p.recipe.adam);
+    this.adam.step = p.step;
+    this.ema = new Ema(p.recipe.emaRate, this.vars, p.emaNet.params.trainableVariables());
+    this.ema.numUpdates = p.emaUpdates;
+    this.order = new ShuffledOrder(p.recipe.seed, p.data.size, p.recipe.batchSize);
+    this.model = new NetworkScoreModel(p.net, this.sde, { continuous: true });
+  }
+
+  /** A fresh run: the network initialised like the reference from `Rng(seed).fork('init')`. */
+  static async create(config: NetworkConfig, recipe: TrainRecipe, data: Dataset): Promise<Trainer> {
+    if (!config.continuous) throw new ScoresdeError('training: only continuous-time training (training.continuous = true) is implemented');
+    const root = new Rng(recipe.seed);
+    const net = initNetwork(config, root.fork('init'));
+    const emaNet = createNetwork(config);
+    emaNet.params.loadStateDict(await net.params.stateDict());
+    return new Trainer({ config, recipe, data, net, emaNet, rng: root.fork('train'), step: 0, emaUpdates: 0 });
+  }
+
+  /** Assemble from restored parts (see checkpoint.ts); the moments are set by the caller. */
+  static fromParts(p: TrainerParts): Trainer {
+    return new Trainer(p);
+  }
+
+  get step(): number {
+    return this.adam.step;
+  }
+
+  /** The data of batch number `step` as the model sees it (NHWC, centred if configured). */
+  private async batchTensor(step: number): Promise<Tensor> {
+    const idx = this.order.indices(step);
+    const { x } = await this.data.batch(idx);
+    const [h, w, c] = this.data.shape;
+    if (x.length !== idx.length * h * w * c) throw new ScoresdeError(`training: the data set returned ${x.length} values for ${idx.length} samples of ${h}×${w}×${c}`);
+    return tf.tidy(() => {
+      const t = tf.tensor4d(x, [idx.length, h, w, c]);
+      return this.config.centered ? tf.sub(tf.mul(t, 2), 1) : t;
+    });
+  }
+
+  /** One optimisation step. */
+  async trainStep(): Promise<TrainStepInfo> {
+    const x0 = await this.batchTensor(this.step);
+    const noise = drawDsmNoise(this.rng, this.recipe.batchSize, this.data.shape, this.sde, this.recipe.eps);
+    const dropoutSeed = this.rng.nextU32();
+    const ctx = { training: true, dropoutSeed };
+    const score = (xt: Tensor, t: Float32Array): Tensor => {
+      const raw = this.net.forward(xt, tf.tensor1d(this.model.labels(t, t.length), 'float32'), ctx);
+      return this.model.scoreFromRaw(raw, t);
+    };
+    const { value, grads } = tf.variableGrads(() => dsmLoss(score, x0, noise, this.sde, { likelihoodWeighting: this.recipe.likelihoodWeighting }), this.vars);
+    x0.dispose();
+    // A parameter the loss does not reach gets a zero gradient: its moments stay 0 and it never moves.
+    const ordered = this.vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
+    const loss = ((await value.data()) as Float32Array)[0]!;
+    value.dispose();
+    if (!Number.isFinite(loss)) {
+      tf.dispose(ordered);
+      throw new ScoresdeError(`training diverged at step ${this.step + 1}: loss is ${loss} (try a smaller --lr, more --warmup or --grad-clip)`);
+    }
+    const info = await this.adam.apply(ordered);
+    tf.dispose(ordered);
+    this.ema.update();
+    return { step: this.step, loss, gradNorm: info.gradNorm, lr: info.lr };
+  }
+
+  /** The EMA network as a score model (shares the trainer's EMA weights; do not dispose it). */
+  emaScoreModel(): NetworkScoreModel {
+    return new NetworkScoreModel(this.emaNet, this.sde);
+  }
+
+  dispose(): void {
+    this.adam.dispose();
+    this.net.dispose();
+    this.emaNet.dispose();
+  }
+}
