@@ -13,6 +13,9 @@ const CASES: { x: [number, number, number, number]; k: [number, number, number, 
   { x: [2, 7, 8, 3], k: [3, 3, 3, 1], s: 1, pad: 'same' },
   { x: [2, 7, 8, 3], k: [3, 3, 3, 2], s: 2, pad: 'same' },
   { x: [1, 9, 6, 4], k: [5, 3, 4, 2], s: 2, pad: 'valid' },
+  { x: [2, 9, 6, 4], k: [4, 4, 4, 1], s: 1, pad: 'valid' },
+  { x: [2, 9, 6, 4], k: [4, 2, 4, 1], s: 1, pad: 'same' },
+  { x: [2, 9, 6, 4], k: [3, 3, 4, 1], s: 2, pad: 'same' },
 ];
 
 describe('wasm depthwise conv gradients', () => {

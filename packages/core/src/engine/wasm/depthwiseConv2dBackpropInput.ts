@@ -2,11 +2,48 @@
  * DepthwiseConv2dNativeBackpropInput for the wasm backend (missing there), NHWC, filter
  * [kH, kW, C, M] (channel multiplier M, output channel c·M + q):
  *   dX[n,h,w,c] = Σ_{oh,ow,kh,kw,q : oh·sH + kh·dH − pT = h, ow·sW + kw·dW − pL = w} dY[n,oh,ow,c·M+q] · W[kh,kw,c,q]
- * A direct scatter loop on the wasm heap with float64 accumulation. Depthwise layers are a small
- * share of a score network's work; this favours exactness over speed.
+ * Stride 1, multiplier 1, dilation 1: one forward depthwise conv (XNNPACK) of dY with the
+ * 180°-rotated filter, padded as planned for the stride-1 dense case (planAxis) — ~10× faster
+ * than a loop. Otherwise a direct scatter loop on the wasm heap with float64 accumulation
+ * (measured: for stride 2, dilating dY or splitting into phases is no faster than the loop,
+ * because XNNPACK's depthwise kernel is memory-bound at ~2–5 GFLOP/s).
  */
 import { tf } from '../../tf.js';
-import { heapView, type BackendWasm, type TensorInfo } from './kernelUtil.js';
+import { planAxis } from './conv2dBackpropInput.js';
+import { callKernel, heapView, release, sliceIfNeeded, type BackendWasm, type TensorInfo } from './kernelUtil.js';
+
+/** dX for stride 1, channel multiplier 1 and dilation 1 through the backend's forward depthwise conv. */
+function viaForwardConv(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: tf.backend_util.Conv2DInfo, inputShape: number[]): TensorInfo {
+  const [n, h, w, c] = inputShape as [number, number, number, number];
+  const { filterHeight: kH, filterWidth: kW } = info;
+  const z = dy;
+  const ph = planAxis(z.shape[1]!, kH, 1, info.padInfo.top, h);
+  const pw = planAxis(z.shape[2]!, kW, 1, info.padInfo.left, w);
+  if (ph.cropLen <= 0 || pw.cropLen <= 0) {
+    const zero = backend.makeOutput([n, h, w, c], 'float32');
+    heapView(backend, zero).fill(0);
+    return zero;
+  }
+  const rot = backend.makeOutput([kH, kW, c, 1], 'float32');
+  const fv = heapView(backend, filter);
+  const rv = heapView(backend, rot);
+  for (let a = 0; a < kH; a++) {
+    for (let b = 0; b < kW; b++) {
+      const dst = (a * kW + b) * c;
+      const src = ((kH - 1 - a) * kW + (kW - 1 - b)) * c;
+      for (let ch = 0; ch < c; ch++) rv[dst + ch] = fv[src + ch]!;
+    }
+  }
+  const zc = sliceIfNeeded(backend, z, [0, ph.cropStart, pw.cropStart, 0], [n, ph.cropLen, pw.cropLen, c]);
+  const out = callKernel('DepthwiseConv2dNative', backend, { x: zc ?? z, filter: rot }, {
+    strides: [1, 1],
+    dilations: [1, 1],
+    pad: [[0, 0], [ph.padBefore, ph.padAfter], [pw.padBefore, pw.padAfter], [0, 0]],
+  });
+  release(backend, rot);
+  if (zc) release(backend, zc);
+  return out;
+}
 
 function depthwiseConv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }): TensorInfo {
   const backend = args.backend as BackendWasm;
@@ -27,6 +64,7 @@ function depthwiseConv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; bac
   const pT = info.padInfo.top;
   const pL = info.padInfo.left;
   const co = c * m;
+  if (m === 1 && dH === 1 && dW === 1 && sH === 1 && sW === 1) return viaForwardConv(backend, dy, filter, info, inputShape);
   const out = backend.makeOutput([n, h, w, c], 'float32');
   const acc = new Float64Array(n * h * w * c);
   const dv = heapView(backend, dy);
