@@ -4,6 +4,7 @@
  *
  * up:   upsample_conv_2d = conv_transpose2d(x, flip(w), stride 2) (output 2H+k−2) followed by
  *       upfirdn2d(K·4, pad ((p+1)//2 + 1, p//2 + 1)), p = len(fir) − 2 − (k − 1).
+ *       (K = outer(k, k)/sum², applied separably: k/sum per axis.)
  *       A stride-2 transposed convolution with the spatially flipped, I/O-swapped kernel is the
  *       full cross-correlation of the zero-inserted input with w, which is what we compute.
  * down: conv_downsample_2d = upfirdn2d(K, pad ((p+1)//2, p//2)), p = len(fir) − 2 + (k − 1),
@@ -13,10 +14,10 @@
 import { tf, type Tensor } from '../tf.js';
 import { defaultInit, constInit } from './init.js';
 import type { ParamStore } from './params.js';
-import { setupKernel, upfirdn2d } from './upfirdn.js';
+import { setupKernel1d, upfirdn2dSeparable } from './upfirdn.js';
 
 export class FirConv2d {
-  private readonly k2d: Float32Array;
+  private readonly k1d: Float32Array;
 
   constructor(
     private readonly store: ParamStore,
@@ -31,7 +32,7 @@ export class FirConv2d {
     const shape = [outCh, inCh, kernel, kernel];
     store.declare({ key: `${prefix}.weight`, torchShape: shape, layout: 'conv', trainable: true, init: defaultInit(shape) });
     if (useBias) store.declare({ key: `${prefix}.bias`, torchShape: [outCh], layout: 'plain', trainable: true, init: constInit(outCh, 0) });
-    this.k2d = setupKernel(firKernel);
+    this.k1d = setupKernel1d(firKernel);
   }
 
   apply(x: Tensor): Tensor {
@@ -45,10 +46,10 @@ export class FirConv2d {
       const f = tf.reverse(tf.transpose(w, [0, 1, 3, 2]), [0, 1]) as tf.Tensor4D;
       const t = tf.conv2dTranspose(x as tf.Tensor4D, f, [b, (hh - 1) * 2 + kw, (ww - 1) * 2 + kw, this.outCh], 2, 'valid');
       const p = nf - 2 - (kw - 1);
-      h = upfirdn2d(t, this.k2d.map((v) => v * 4), 1, 1, Math.floor((p + 1) / 2) + 1, Math.floor(p / 2) + 1);
+      h = upfirdn2dSeparable(t, this.k1d.map((v) => v * 2), 1, 1, Math.floor((p + 1) / 2) + 1, Math.floor(p / 2) + 1);
     } else if (this.mode === 'down') {
       const p = nf - 2 + (kw - 1);
-      const y = upfirdn2d(x, this.k2d, 1, 1, Math.floor((p + 1) / 2), Math.floor(p / 2));
+      const y = upfirdn2dSeparable(x, this.k1d, 1, 1, Math.floor((p + 1) / 2), Math.floor(p / 2));
       h = tf.conv2d(y as tf.Tensor4D, w, 2, 'valid');
     } else {
       const p = Math.floor(kw / 2);

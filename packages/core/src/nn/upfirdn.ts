@@ -66,18 +66,73 @@ function depthwiseFilter(k: Float32Array, n: number, c: number): tf.Tensor4D {
   return t;
 }
 
+/** 1-D FIR taps normalised to sum 1 (setupKernel's outer product is their square). */
+export function setupKernel1d(k: number[]): Float32Array {
+  const sum = k.reduce((a, b) => a + b, 0);
+  return Float32Array.from(k, (v) => v / sum);
+}
+
+/**
+ * One axis (1 = H, 2 = W) of a separable upfirdn2d: zero insertion, pad/crop, true convolution
+ * with the 1-D taps `k`, stride `down`. Rank-4 ops only.
+ */
+function firAxis(x: Tensor, k: Float32Array, axis: 1 | 2, up: number, down: number, p0: number, p1: number): Tensor {
+  const [b, h, w, c] = x.shape as [number, number, number, number];
+  let y = x;
+  if (up > 1) {
+    y =
+      axis === 1
+        ? tf.reshape(tf.pad(tf.reshape(x, [b, h, 1, w * c]), [[0, 0], [0, 0], [0, up - 1], [0, 0]]), [b, h * up, w, c])
+        : tf.reshape(tf.pad(tf.reshape(x, [b * h, w, 1, c]), [[0, 0], [0, 0], [0, up - 1], [0, 0]]), [b, h, w * up, c]);
+  }
+  if (p0 > 0 || p1 > 0) {
+    const pp: [number, number] = [Math.max(p0, 0), Math.max(p1, 0)];
+    y = tf.pad(y, axis === 1 ? [[0, 0], pp, [0, 0], [0, 0]] : [[0, 0], [0, 0], pp, [0, 0]]);
+  }
+  if (p0 < 0 || p1 < 0) {
+    const len = y.shape[axis]!;
+    const c0 = Math.max(-p0, 0);
+    const size = len - c0 - Math.max(-p1, 0);
+    y = axis === 1 ? tf.slice(y, [0, c0, 0, 0], [-1, size, -1, -1]) : tf.slice(y, [0, 0, c0, 0], [-1, -1, size, -1]);
+  }
+  const strides: [number, number] = axis === 1 ? [down, 1] : [1, down];
+  return tf.depthwiseConv2d(y as tf.Tensor4D, axisFilter(k, axis, c), strides, 'valid');
+}
+
+/** Depthwise filter [n,1,C,1] (H) or [1,n,C,1] (W) holding the flipped taps; cached on the device. */
+function axisFilter(k: Float32Array, axis: 1 | 2, c: number): tf.Tensor4D {
+  const key = `${axis}|${Array.from(k).join(',')}|${c}`;
+  const hit = filterCache.get(key);
+  if (hit && !hit.isDisposed) return hit;
+  const n = k.length;
+  const filt = new Float32Array(n * c);
+  for (let i = 0; i < n; i++) filt.fill(k[n - 1 - i]!, i * c, (i + 1) * c);
+  const t = tf.keep(tf.tensor4d(filt, axis === 1 ? [n, 1, c, 1] : [1, n, c, 1]));
+  filterCache.set(key, t);
+  return t;
+}
+
+/**
+ * upfirdn2d with the separable kernel outer(k, k) given by its 1-D taps `k` (already scaled per
+ * axis): the H pass, then the W pass. Equal to upfirdn2d(x, outer(k, k), …) up to float rounding,
+ * with 2n instead of n² multiplies per output and no work on the inserted zeros of the other axis.
+ */
+export function upfirdn2dSeparable(x: Tensor, k: Float32Array, up: number, down: number, pad0: number, pad1: number): Tensor {
+  return firAxis(firAxis(x, k, 1, up, down, pad0, pad1), k, 2, up, down, pad0, pad1);
+}
+
 /** upsample_2d: FIR upsampling by `factor` (default kernel [1]*factor = nearest). */
 export function upsample2d(x: Tensor, kernel: number[], factor = 2, gain = 1): Tensor {
-  const k = setupKernel(kernel).map((v) => v * gain * factor * factor);
+  const k = setupKernel1d(kernel).map((v) => v * Math.sqrt(gain) * factor);
   const p = kernel.length - factor;
-  return upfirdn2d(x, k, factor, 1, Math.floor((p + 1) / 2) + factor - 1, Math.floor(p / 2));
+  return upfirdn2dSeparable(x, k, factor, 1, Math.floor((p + 1) / 2) + factor - 1, Math.floor(p / 2));
 }
 
 /** downsample_2d: FIR downsampling by `factor` (default kernel [1]*factor = average pooling). */
 export function downsample2d(x: Tensor, kernel: number[], factor = 2, gain = 1): Tensor {
-  const k = setupKernel(kernel).map((v) => v * gain);
+  const k = setupKernel1d(kernel).map((v) => v * Math.sqrt(gain));
   const p = kernel.length - factor;
-  return upfirdn2d(x, k, 1, factor, Math.floor((p + 1) / 2), Math.floor(p / 2));
+  return upfirdn2dSeparable(x, k, 1, factor, Math.floor((p + 1) / 2), Math.floor(p / 2));
 }
 
 /**
