@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { tf, initBackend, parseNpy, Rng } from '@scoresde/core';
-import { fft2c, ifft2c, centeredDft1d, maskedFft2c, embedReal, realPart } from '../../src/fft/index.js';
+import { fft2c, ifft2c, centeredDft1d, maskedFft2c, embedReal, realPart, fft2cMethodFor } from '../../src/fft/index.js';
 
 const fx = (name: string) => {
   const a = parseNpy(readFileSync(fileURLToPath(new URL(`./fixtures/${name}.npy`, import.meta.url))), { name });
@@ -153,6 +153,17 @@ describe('centeredDft1d', () => {
         }
       }
     }
+  });
+});
+
+describe('fft2c method choice', () => {
+  it('host kernel on cpu/wasm, DFT-as-matmul elsewhere; forcing the kernel elsewhere is an error', () => {
+    expect(fft2cMethodFor('cpu')).toBe('kernel');
+    expect(fft2cMethodFor('wasm')).toBe('kernel');
+    expect(fft2cMethodFor('webgpu')).toBe('matmul');
+    expect(fft2cMethodFor('tensorflow')).toBe('matmul');
+    expect(fft2cMethodFor('wasm', 'matmul')).toBe('matmul');
+    expect(() => fft2cMethodFor('webgpu', 'kernel')).toThrow(/exists only on cpu and wasm, not on 'webgpu'/);
   });
 });
 
