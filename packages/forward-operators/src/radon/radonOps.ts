@@ -5,9 +5,9 @@
  *   project(x)      = W x                     [B,N,N,1] → [B,A,D,1]
  *   backproject(y)  = Wᵀ y (exact adjoint)    [B,A,D,1] → [B,N,N,1]
  *   fbp(y, filter)  = π/(2A) · P(y·F)         [B,A,D,1] → [B,N,N,1]   (skimage iradon scaling)
- * Fan beam: y is first multiplied by the cosine weights R/√(R² + u²); P carries the 1/U²
- * weights; π/(2A) is then the right scale for A views over 360° (½·∫₀^{2π} with the ramp
- * normalised as in skimage).
+ * Fan beam: y is first multiplied by the cosine weights R/√(R² + u²) (and, for a short scan,
+ * by Parker's redundancy weights: fanWeights.ts); P carries the 1/U² weights; the scale is
+ * π/(2A) for A views over 360° (as for parallel beams), Δβ/2 for a Parker short scan.
  */
 import { tf, ScoresdeError } from '@scoresde/core';
 import type { RadonGeometry } from './geometry.js';
@@ -23,13 +23,14 @@ import {
 } from './kernels.js';
 import { backprojectOps, disposeFallback, fbpBackprojectOps, projectOps } from './fallback.js';
 import { fbpLayout, filterMatrix, type FbpFilter } from './fbpFilter.js';
+import { fanWeighting } from './fanWeights.js';
 
 export const RADON_IMPLEMENTATIONS = ['auto', 'kernels', 'ops'] as const;
 export type RadonImplementation = (typeof RADON_IMPLEMENTATIONS)[number];
 
 export class RadonOps {
   private readonly filters = new Map<FbpFilter, tf.Tensor2D>();
-  private cosWeights?: tf.Tensor;
+  private fanPre?: { weights: tf.Tensor; scale: number };
 
   constructor(
     readonly geometry: RadonGeometry,
@@ -80,27 +81,41 @@ export class RadonOps {
     return tf.tidy(() => {
       const b = y.shape[0]!;
       let yf = y.dtype === 'float32' ? y : tf.cast(y, 'float32');
-      if (g.beam === 'fan') yf = tf.mul(yf, this.fanWeights());
+      let scale = Math.PI / (2 * g.numAngles);
+      if (g.beam === 'fan') {
+        const pre = this.fanPreweights();
+        yf = tf.mul(yf, pre.weights);
+        scale = pre.scale;
+      }
       const q = tf.matMul(yf.reshape([b * g.numAngles, g.detectors]), fm).reshape([b, g.numAngles, fm.shape[1], 1]);
       const img = this.useKernels() ? runHostKernel(FBP_BACKPROJECT, q, this.attrs()) : fbpBackprojectOps(g, q);
-      return tf.mul(img, Math.PI / (2 * g.numAngles));
+      return tf.mul(img, scale);
     });
   }
 
-  /** Fan beam pre-weights R/√(R² + u²) per detector bin, [1, 1, D, 1]. */
-  private fanWeights(): tf.Tensor {
-    if (!this.cosWeights) {
+  /** Fan beam pre-weights (cosine × redundancy), [1, 1 or A, D, 1], and the FBP scale. */
+  private fanPreweights(): { weights: tf.Tensor; scale: number } {
+    if (!this.fanPre) {
       const g = this.geometry;
       const r = g.sourceDistance;
-      const w = Float32Array.from({ length: g.detectors }, (_, d) => r / Math.sqrt(r * r + (d - g.detCenter) ** 2));
-      this.cosWeights = tf.keep(tf.tensor4d(w, [1, 1, g.detectors, 1]));
+      const d = g.detectors;
+      const fw = fanWeighting(g);
+      const rows = fw.weights ? g.numAngles : 1;
+      const w = new Float32Array(rows * d);
+      for (let a = 0; a < rows; a++) {
+        for (let j = 0; j < d; j++) {
+          const cosw = r / Math.sqrt(r * r + (j - g.detCenter) ** 2);
+          w[a * d + j] = cosw * (fw.weights ? fw.weights[a * d + j]! : 1);
+        }
+      }
+      this.fanPre = { weights: tf.keep(tf.tensor4d(w, [1, rows, d, 1])), scale: fw.scale };
     }
-    return this.cosWeights;
+    return this.fanPre;
   }
 
   dispose(): void {
-    this.cosWeights?.dispose();
-    this.cosWeights = undefined;
+    this.fanPre?.weights.dispose();
+    this.fanPre = undefined;
     for (const m of this.filters.values()) m.dispose();
     this.filters.clear();
     disposeFallback(this.geometry);
