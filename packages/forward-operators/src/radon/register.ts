@@ -69,7 +69,7 @@ export function registerRadon(operators: Registry<OperatorContext, ForwardOperat
       'Aᵀ = exact transpose (back-projection). A⁺ = FBP (filter=ram-lak|shepp-logan|cosine|hann|hamming), scaled like iradon.',
       'Decomposition: T = radon on dense_angles evenly spaced angles, Λ = measured rows, T⁻¹ = FBP (needs the angles on that grid).',
       'beam=fan: flat detector (bins 1 pixel apart at the rotation centre), source at source_distance (default 2N), angles over [0°, 360°);',
-      'fan FBP: cosine pre-weighting, same filters, 1/U² back-projection weights (full 360° scans; no Parker weights).',
+      'fan FBP: cosine pre-weighting, same filters, 1/U² back-projection weights; full 360° scans, or Parker weights for short scans ≥ 180° + 2γ_m.',
       'noise: gaussian (noise_sigma) or poisson (noise_i0 photons, post-log).',
     ].join('\n'),
   });
