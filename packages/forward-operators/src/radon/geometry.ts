@@ -1,5 +1,5 @@
 /**
- * 2-D parallel-beam geometry, chosen so that with `circle` and N detectors the projection equals
+ * 2-D parallel-beam (and fan-beam, below) geometry, chosen so that with `circle` and N detectors the projection equals
  * `skimage.transform.radon(image, theta, circle=True).T` (skimage 0.19 conventions):
  *
  * - Image N×N, pixel (row i, col j) has its centre at integer coordinates (i, j); the rotation
