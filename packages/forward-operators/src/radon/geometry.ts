@@ -1,6 +1,7 @@
 /**
- * 2-D parallel-beam (and fan-beam, below) geometry, chosen so that with `circle` and N detectors the projection equals
- * `skimage.transform.radon(image, theta, circle=True).T` (skimage 0.19 conventions):
+ * 2-D parallel-beam (and fan-beam, below) geometry, chosen so that with `circle` and N
+ * detectors the projection equals `skimage.transform.radon(image, theta, circle=True).T`
+ * (skimage 0.19 conventions):
  *
  * - Image N×N, pixel (row i, col j) has its centre at integer coordinates (i, j); the rotation
  *   centre is pixel (c, c) with c = ⌊N/2⌋.
