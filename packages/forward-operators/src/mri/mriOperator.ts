@@ -58,7 +58,8 @@ export class MriOperator implements ForwardOperator {
   /** Coil maps interleaved per pixel: [1, H, W, 2C] = (Re S_1, Im S_1, Re S_2, …). */
   private readonly sInt?: Tensor;
   /** Real 2×2C matrix of z ↦ (S_c z)_c per pixel: [1, H, W, 2, 2C]; row 0 multiplies Re z, row 1 Im z. */
-  private readonly sMat?: Tensor;
+  private sMat?: Tensor; // created on first use (only the tf-op path needs it)
+  private sMatData?: Float32Array;
   private readonly invSumS2?: Tensor; // [1, H, W, 1]: 1/Σ|S_c|² (0 where the sum is 0)
 
   constructor(o: MriOperatorOptions) {
@@ -101,7 +102,7 @@ export class MriOperator implements ForwardOperator {
       }
       for (let p = 0; p < H * W; p++) s2[p] = s2[p]! > 0 ? 1 / s2[p]! : 0;
       this.sInt = tf.keep(tf.tensor4d(inter, [1, H, W, 2 * C]));
-      this.sMat = tf.keep(tf.tensor5d(mat, [1, H, W, 2, 2 * C]));
+      this.sMatData = mat;
       this.invSumS2 = tf.keep(tf.tensor4d(s2, [1, H, W, 1]));
       this.outputShape = [H, W, 2 * C];
     } else {
@@ -117,18 +118,26 @@ export class MriOperator implements ForwardOperator {
     return this.maskT;
   }
 
+  private mapsMatrix(): Tensor {
+    if (!this.sMat || this.sMat.isDisposed) {
+      const [H, W] = this.inputShape as [number, number, number];
+      this.sMat = tf.keep(tf.tensor5d(this.sMatData!, [1, H, W, 2, 2 * this.coils]));
+    }
+    return this.sMat;
+  }
+
   /** (S_c x)_c: [B,H,W,1] real or [B,H,W,2] complex → [B,H,W,2C] (coil-interleaved re/im). */
   private applyMaps(x: Tensor): Tensor {
     if (this.realInput) return tf.mul(x, this.sInt!);
     const [B, H, W] = x.shape as [number, number, number, number];
-    return tf.sum(tf.mul(tf.reshape(x, [B, H, W, 2, 1]), this.sMat!), 3);
+    return tf.sum(tf.mul(tf.reshape(x, [B, H, W, 2, 1]), this.mapsMatrix()), 3);
   }
 
   /** Σ_c S̄_c u_c (its real part for real inputs): [B,H,W,2C] → [B,H,W,2] or [B,H,W,1]. */
   private combineMaps(u: Tensor): Tensor {
     if (this.realInput) return tf.sum(tf.mul(u, this.sInt!), 3, true);
     const [B, H, W] = u.shape as [number, number, number, number];
-    return tf.sum(tf.mul(tf.reshape(u, [B, H, W, 1, 2 * this.coils]), this.sMat!), 4);
+    return tf.sum(tf.mul(tf.reshape(u, [B, H, W, 1, 2 * this.coils]), this.mapsMatrix()), 4);
   }
 
   forward(x: Tensor): Tensor {
@@ -178,6 +187,6 @@ export class MriOperator implements ForwardOperator {
   }
 
   dispose(): void {
-    tf.dispose([this.maskT, ...(this.sInt ? [this.sInt, this.sMat!, this.invSumS2!] : [])]);
+    tf.dispose([this.maskT, ...(this.sInt ? [this.sInt, this.invSumS2!] : []), ...(this.sMat ? [this.sMat] : [])]);
   }
 }
