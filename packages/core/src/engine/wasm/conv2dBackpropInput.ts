@@ -57,20 +57,23 @@ export function planAxis(ny: number, k: number, s: number, p: number, nx: number
  * The polyphase filter Wq[mh, mw, co, (rh·sW + rw)·Ci + ci] = W[rh + sH(kqH−1−mh), rw + sW(kqW−1−mw), ci, co]
  * (zero where a tap index is ≥ the filter size). `w` is the [kH,kW,Ci,Co] filter in C order.
  */
-export function polyphaseFilter(w: ArrayLike<number>, kH: number, kW: number, ci: number, co: number, sH: number, sW: number): Float32Array {
-  const kqH = Math.ceil(kH / sH);
+export function polyphaseFilter(w: ArrayLike<number>, kH: number, kW: number, ci: number, co: number, sH: number, sW: number, rowPhase?: number): Float32Array {
+  // With `rowPhase` = r: only that row phase, kqH = its tap count ⌈(kH − r)/sH⌉, channels (rw, ci).
+  const kqH = rowPhase === undefined ? Math.ceil(kH / sH) : Math.ceil((kH - rowPhase) / sH);
   const kqW = Math.ceil(kW / sW);
-  const P = sH * sW * ci;
+  const phases = rowPhase === undefined ? sH : 1;
+  const P = phases * sW * ci;
   const out = new Float32Array(kqH * kqW * co * P);
   for (let mh = 0; mh < kqH; mh++) {
     for (let mw = 0; mw < kqW; mw++) {
-      for (let rh = 0; rh < sH; rh++) {
+      for (let p = 0; p < phases; p++) {
+        const rh = rowPhase ?? p;
         const kh = rh + sH * (kqH - 1 - mh);
         if (kh >= kH) continue;
         for (let rw = 0; rw < sW; rw++) {
           const kw = rw + sW * (kqW - 1 - mw);
           if (kw >= kW) continue;
-          const dstBase = (mh * kqW + mw) * co * P + (rh * sW + rw) * ci;
+          const dstBase = (mh * kqW + mw) * co * P + (p * sW + rw) * ci;
           const srcBase = (kh * kW + kw) * ci * co;
           for (let c = 0; c < ci; c++) {
             for (let o = 0; o < co; o++) out[dstBase + o * P + c] = w[srcBase + c * co + o]!;
@@ -79,6 +82,67 @@ export function polyphaseFilter(w: ArrayLike<number>, kH: number, kW: number, ci
       }
     }
   }
+  return out;
+}
+
+/** Stride-1 correlation of dY (cropped/padded as planned) with a polyphase filter. */
+function correlate(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, ph: AxisPlan, pw: AxisPlan): TensorInfo {
+  const [n, , , co] = dy.shape as [number, number, number, number];
+  const dyc = sliceIfNeeded(backend, dy, [0, ph.cropStart, pw.cropStart, 0], [n, ph.cropLen, pw.cropLen, co]);
+  const conv = callKernel('Conv2D', backend, { x: dyc ?? dy, filter }, {
+    strides: [1, 1],
+    dilations: [1, 1],
+    pad: [[0, 0], [ph.padBefore, ph.padAfter], [pw.padBefore, pw.padAfter], [0, 0]],
+    dataFormat: 'NHWC',
+  });
+  if (dyc) release(backend, dyc);
+  return conv;
+}
+
+/**
+ * When sH ∤ kH the merged polyphase filter wastes taps (e.g. 16 for 9 at 3×3 / stride 2). Here
+ * each row phase rh gets its own correlation with only its ⌈(kH − rh)/sH⌉ rows of taps (columns
+ * stay merged, channels (rw, ci)); the phase results are stacked on a new axis after the rows,
+ * which IS the row interleave, so no transpose is needed: [n, A, sH, B·sW·ci] ≅ [n, A·sH, B·sW, ci].
+ */
+function rowPhaseSplit(
+  backend: BackendWasm,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  ph: AxisPlan,
+  pw: AxisPlan,
+  inputShape: [number, number, number, number],
+): TensorInfo {
+  const [n, h, w, ci] = inputShape;
+  const { filterHeight: kH, filterWidth: kW, strideHeight: sH, strideWidth: sW, outChannels: co } = info;
+  const [, ho] = dy.shape as [number, number, number, number];
+  const P = sW * ci;
+  const parts: TensorInfo[] = [];
+  for (let rh = 0; rh < sH; rh++) {
+    const taps = Math.ceil((kH - rh) / sH);
+    let part: TensorInfo;
+    const plan = taps > 0 ? planAxis(ho, taps * sH, sH, info.padInfo.top, h) : ph;
+    if (taps <= 0 || plan.cropLen <= 0) {
+      part = backend.makeOutput([n, ph.outLen, pw.outLen, P], 'float32');
+      heapView(backend, part).fill(0);
+    } else {
+      const wr = backend.makeOutput([taps, pw.kq, co, P], 'float32');
+      heapView(backend, wr).set(polyphaseFilter(heapView(backend, filter), kH, kW, ci, co, sH, sW, rh));
+      part = correlate(backend, dy, wr, plan, pw);
+      release(backend, wr);
+    }
+    const flat = callKernel('Reshape', backend, { x: part }, { shape: [n, ph.outLen, 1, pw.outLen * P] });
+    release(backend, part);
+    parts.push(flat);
+  }
+  const stacked = callKernel('Concat', backend, parts as unknown as Record<string, TensorInfo>, { axis: 2 });
+  release(backend, ...parts);
+  const full = callKernel('Reshape', backend, { x: stacked }, { shape: [n, ph.outLen * sH, pw.outLen * sW, ci] });
+  release(backend, stacked);
+  const out = sliceIfNeeded(backend, full, [0, ph.offset, pw.offset, 0], [n, h, w, ci]);
+  if (!out) return full;
+  release(backend, full);
   return out;
 }
 
@@ -106,19 +170,12 @@ function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backend: unk
     heapView(backend, z).fill(0);
     return z;
   }
+  if (sH > 1 && kH % sH !== 0) return rowPhaseSplit(backend, dy, filter, info, ph, pw, inputShape);
   const P = sH * sW * ci;
   const wq = backend.makeOutput([ph.kq, pw.kq, co, P], 'float32');
   heapView(backend, wq).set(polyphaseFilter(heapView(backend, filter), kH, kW, ci, co, sH, sW));
-
-  const dyc = sliceIfNeeded(backend, dy, [0, ph.cropStart, pw.cropStart, 0], [n, ph.cropLen, pw.cropLen, co]);
-  const conv = callKernel('Conv2D', backend, { x: dyc ?? dy, filter: wq }, {
-    strides: [1, 1],
-    dilations: [1, 1],
-    pad: [[0, 0], [ph.padBefore, ph.padAfter], [pw.padBefore, pw.padAfter], [0, 0]],
-    dataFormat: 'NHWC',
-  });
+  const conv = correlate(backend, dy, wq, ph, pw);
   release(backend, wq);
-  if (dyc) release(backend, dyc);
   if (sH === 1 && sW === 1) return conv; // offsets are 0 and outLen equals the dX size
 
   // Depth-to-space with block (sH, sW): [n, A, B, sH, sW, ci] → [n, A, sH, B, sW, ci].
