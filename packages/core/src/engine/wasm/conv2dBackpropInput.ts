@@ -1,8 +1,9 @@
 /**
  * Fast Conv2DBackpropInput for the wasm backend (NHWC, dilation 1): the input gradient
  *   dX[n,h,w,ci] = Σ_{oh,ow,kh,kw,co : oh·sH+kh−pT = h, ow·sW+kw−pL = w} dY[n,oh,ow,co] · W[kh,kw,ci,co]
- * computed as ONE forward Conv2D (XNNPACK) followed by a depth-to-space rearrangement, so it runs
- * at forward-convolution speed instead of the built-in kernel's scalar loop.
+ * computed with the backend's forward Conv2D (XNNPACK) — one correlation followed by a
+ * depth-to-space rearrangement, or one per row phase when sH ∤ kH (rowPhaseSplit) — so it runs
+ * near forward-convolution speed instead of the built-in kernel's scalar loop (~10× faster).
  *
  * Sub-pixel (polyphase) form: write u = h + pT = a·s + r with 0 ≤ r < s. Only taps kh ≡ r (mod s)
  * reach u, namely kh = r + s·j with oh = a − j, so with kq = ⌈k/s⌉
@@ -11,7 +12,8 @@
  * output channels enumerate (rH, rW, ci). Depth-to-space with block (sH, sW) interleaves the
  * phases; a final crop drops the rows/columns that fall into the forward padding. For stride 1
  * this is the classic "convolve dY with the 180°-rotated, in/out-transposed filter". Unlike
- * dilating dY with zeros, no multiply is spent on inserted zeros (only on taps ≥ k when s ∤ k).
+ * dilating dY with zeros, no multiply is spent on inserted zeros (only on column taps ≥ kW when
+ * sW ∤ kW).
  */
 import { tf } from '../../tf.js';
 import { assertNHWC, callKernel, heapView, release, sliceIfNeeded, type BackendWasm, type TensorInfo } from './kernelUtil.js';
