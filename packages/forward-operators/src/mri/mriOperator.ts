@@ -42,7 +42,6 @@ export interface MriOperatorOptions {
   name?: string;
 }
 
-
 export class MriOperator implements ForwardOperator {
   readonly name: string;
   readonly inputShape: number[];
