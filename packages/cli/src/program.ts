@@ -5,6 +5,7 @@ import { sampleCommand } from './commands/sample.js';
 import { forwardCommand } from './commands/forward.js';
 import { baselineCommand } from './commands/baseline.js';
 import { metricsCommand } from './commands/metrics.js';
+import { trainCommand } from './commands/train.js';
 
 export function buildProgram(): Command {
   const program = new Command('scoresde')
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   program.addCommand(forwardCommand());
   program.addCommand(baselineCommand());
   program.addCommand(metricsCommand());
+  program.addCommand(trainCommand());
   program.addCommand(pluginsCommand());
   return program;
 }

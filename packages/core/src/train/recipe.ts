@@ -19,7 +19,8 @@ export interface TrainRecipe {
   data: string;
 }
 
-export function makeRecipe(r: Partial<TrainRecipe> & { data: string }): TrainRecipe {
+/** A recipe with score_sde's defaults for what is not given (Adam 2e-4, warm-up 5000, clip 1, EMA 0.999). */
+export function makeRecipe(r: Partial<Omit<TrainRecipe, 'adam'>> & { data: string; adam?: Partial<AdamOptions> }): TrainRecipe {
   const out: TrainRecipe = {
     seed: r.seed ?? 0,
     batchSize: r.batchSize ?? 16,
