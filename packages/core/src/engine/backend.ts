@@ -49,6 +49,7 @@ export async function startEngine(name: EngineName, auto = false): Promise<Start
   const known = failed.get(name) ?? (auto ? failed.get(key) : undefined);
   if (known !== undefined) throw new Error(known);
   const prior = started.get(name);
+  if (auto && prior?.adapter?.software) throw new Error(`only a software WebGPU adapter is available (${prior.detail ?? 'unnamed'})`);
   if (prior && tf.findBackend(name)) {
     if (tf.getBackend() !== name && !(await tf.setBackend(name))) throw new Error(`tfjs could not re-activate '${name}'`);
     return prior;
@@ -62,6 +63,11 @@ export async function startEngine(name: EngineName, auto = false): Promise<Start
     failed.set(key, reason);
     throw new Error(reason);
   }
+}
+
+/** Run `f` with no other backend start/switch interleaving (initBackend and doctor use this). */
+export function withEngineLock<T>(f: () => Promise<T>): Promise<T> {
+  return serialised(f);
 }
 
 function serialised<T>(f: () => Promise<T>): Promise<T> {

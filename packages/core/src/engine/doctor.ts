@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import { tf } from '../tf.js';
-import { AUTO_ORDER, currentBackend, initBackend, startEngine } from './backend.js';
+import { AUTO_ORDER, currentBackend, startEngine, withEngineLock } from './backend.js';
 import { firstLine, packageVersion, type AdapterFacts, type EngineName } from './starters.js';
 
 export interface BackendProbe {
@@ -33,7 +33,7 @@ export interface DoctorReport {
   backends: BackendProbe[];
   /** What `auto` would pick. */
   auto: EngineName | undefined;
-  /** The backend active when doctor() was called (restored afterwards). */
+  /** The backend initBackend had made active when doctor() was called (restored afterwards). */
   active: string | undefined;
 }
 
@@ -46,8 +46,12 @@ const PACKAGES = [
   '@tensorflow/tfjs-node',
 ];
 
-export async function doctor(): Promise<DoctorReport> {
-  const before = currentBackend()?.requested ?? (tf.engine().backendName as string | undefined);
+export function doctor(): Promise<DoctorReport> {
+  return withEngineLock(probeAll);
+}
+
+async function probeAll(): Promise<DoctorReport> {
+  const before = currentBackend()?.active;
   const backends: BackendProbe[] = [];
   for (const name of AUTO_ORDER) {
     try {
@@ -60,8 +64,8 @@ export async function doctor(): Promise<DoctorReport> {
   const packages: Record<string, string | undefined> = {};
   for (const p of PACKAGES) packages[p] = await packageVersion(p);
   const usable = backends.filter((b) => b.available && !(b.name === 'webgpu' && b.adapter?.software));
-  if (before) {
-    await initBackend(before).catch(() => undefined);
+  if (before && (AUTO_ORDER as readonly string[]).includes(before)) {
+    await startEngine(before as EngineName).catch(() => undefined);
   }
   return {
     node: process.version,
