@@ -6,16 +6,17 @@
  *   the real part [B,H,W,K] (the MRI operator's forward and adjoint in one kernel each);
  * - `ScoresdeSenseFft2c` {x, maps, mask} (attrs { inverse, real, coils }): the multi-coil
  *   operator y_c = M ⊙ F(S_c x) and its adjoint Σ_c S̄_c F⁻¹(M ⊙ y_c) (see hostSenseFft2c.ts).
- * Each It reads the input straight from the backend's host memory (cpu: `readSync`;
- * wasm: a view of the wasm heap), runs `hostFft2c` and writes the result into a new tensor of
- * the same backend — no round trip through the engine per op.
+ * Each reads its inputs straight from the backend's host memory (cpu: `readSync`; wasm: views of
+ * the wasm heap), runs the host transform (hostFft2c.ts / hostSenseFft2c.ts) and writes the result
+ * into a new tensor of the same backend — no round trip through the engine per op.
  *
  * Gradient: the kernel is the real-linear map R^{2N} → R^{2N} of a unitary complex map F (or F⁻¹).
  * With complex data stored as (re, im) channel pairs, the transpose of that real map is the real
  * form of the adjoint Fᴴ, and Fᴴ = F⁻¹ since F is unitary. So ∂L/∂x = F⁻¹(∂L/∂y) for the forward
  * kernel and F(∂L/∂y) for the inverse one — the re/im channels are passed through unchanged.
  * Likewise (M ⊙ F ∘ embed)ᵀ = Re ∘ F⁻¹ ∘ (M ⊙ ·): the masked kernels' gradients are each other.
- * The mask gets a zero gradient (it is data, not a parameter).
+ * The SENSE kernels are likewise each other's transposes. Masks and coil maps get zero gradients
+ * (they are data, not parameters).
  */
 import { tf } from '@scoresde/core';
 import { hostFft2c, hostFft2cOutShape } from './hostFft2c.js';

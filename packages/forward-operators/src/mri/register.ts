@@ -15,7 +15,7 @@ export const mriSchema = z.object({
   mask: z.enum(MRI_MASK_KINDS).default('random').describe('k-space mask: random | equispaced | equispaced-fraction (1-D lines, fastMRI conventions), gaussian | poisson (2-D variable density), radial, full, file'),
   acceleration: z.number().default(4).describe('acceleration R ≥ 1 (fraction of k-space sampled ≈ 1/R)'),
   center_fraction: z.number().default(0.08).describe('fraction of the central k-space lines always sampled (calibration region)'),
-  seed: z.number().int().default(0).describe('seed of the random mask'),
+  seed: z.number().int().default(0).describe('mask seed (1-D masks: numpy RandomState(seed) exactly as fastMRI; 2-D masks: the project RNG)'),
   offset: z.number().int().min(0).optional().describe('equispaced masks: first sampled line (default: random from seed)'),
   axis: z.enum(['w', 'h']).default('w').describe("phase-encode axis of 1-D masks: 'w' samples columns, 'h' rows"),
   spokes: z.number().int().positive().optional().describe('radial: number of spokes (default: enough for the acceleration)'),
