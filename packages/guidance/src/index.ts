@@ -16,3 +16,6 @@ export * from './calibration/problems.js';
 export { registerGuidance } from './register.js';
 export { guidancePlugin } from './plugin.js';
 export * from './calibration/calibrate.js';
+export { ConvClassifier, resolveArch, EMBEDDINGS, type ConvClassifierArch, type ResolvedArch, type EmbeddingKind } from './classifiers/convClassifier.js';
+export { trainClassifier, type TrainClassifierOptions, type TrainClassifierResult } from './classifiers/train.js';
+export { saveClassifierCheckpoint, loadClassifierCheckpoint, loadConvClassifier, sidecarPath, CLASSIFIER_FORMAT, type ClassifierMeta, type ClassifierCheckpoint } from './classifiers/checkpoint.js';
