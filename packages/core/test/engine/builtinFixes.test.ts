@@ -137,3 +137,24 @@ describe('gradients that tfjs-core 4.22 could not compute', () => {
     }
   }
 });
+
+describe('gradients tfjs-core 4.22 lacks', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`depthToSpace is differentiated as its inverse permutation on ${backend}`, async () => {
+      await expectAdjoint(backend, [2, 3, 4, 12], (x) => tf.depthToSpace(x as tf.Tensor4D, 2), 1010);
+    });
+
+    it(`gatherND scatters (accumulating repeats) on ${backend}`, async () => {
+      const idx = [[1, 2], [0, 4], [1, 2], [0, 0]];
+      await expectAdjoint(backend, [2, 5, 3], (x) => tf.gatherND(x, tf.tensor2d(idx, [4, 2], 'int32')), 1011);
+    });
+
+    it(`comparisons have zero gradient, so tf.where(x > 0, x², 3x) differentiates on ${backend}`, async () => {
+      const x = Float32Array.from([-2, -0.5, 0.25, 1.5, 3, -1]);
+      const [g] = await runOn(backend, [{ data: x, shape: [6] }], (t) =>
+        tf.grad((z: tf.Tensor) => tf.where(z.greater(0), z.square(), z.mul(3)).sum())(t!),
+      );
+      expect(Array.from(g!)).toEqual(Array.from(x, (v) => (v > 0 ? 2 * v : 3)));
+    });
+  }
+});
