@@ -10,7 +10,8 @@ import { parseNpy } from '@scoresde/core';
 import { runCli, tempDir, writeNpyFile, expectOneLineError } from '../helpers/cli.js';
 
 const MICRO = {
-  model: { name: 'ncsnpp', nf: 8, ch_mult: [1, 2], num_res_blocks: 1, attn_resolutions: [4], fir: false, progressive_input: 'none', embedding_type: 'fourier', scale_by_sigma: true, dropout: 0.1 },
+  model: { name: 'ncsnpp', nf: 8, ch_mult: [1, 2], num_res_blocks: 1, attn_resolutions: [4], fir: false, progressive_input: 'none', embedding_type: 'fourier', scale_by_sigma: true, dropout: 0.1, ema_rate: 0.95 },
+  optim: { lr: 5e-4, warmup: 1, grad_clip: 0.5 },
 };
 
 let dir: string;
@@ -24,7 +25,7 @@ beforeAll(() => {
 describe('scoresde train', () => {
   it('trains, reports JSON, writes a model folder that `sample --model DIR` takes', async () => {
     const out = join(dir, 'run');
-    const r = await runCli(['train', '--data', 'ellipses', '--size', '16', '--model-config', micro, '--steps', '3', '--warmup', '1', '--batch-size', '4', '--lr', '1e-3', '--out', out, '--backend', 'wasm', '--json', '--seed', '1']);
+    const r = await runCli(['train', '--data', 'ellipses', '--size', '16', '--model-config', micro, '--steps', '3', '--batch-size', '4', '--lr', '1e-3', '--out', out, '--backend', 'wasm', '--json', '--seed', '1']);
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as { step: number; steps_run: number; loss: number; steps_per_second: number; backend: string; parameters: number };
     expect(s.step).toBe(3);
@@ -35,10 +36,15 @@ describe('scoresde train', () => {
     expect(s.parameters).toBeGreaterThan(10_000);
     expect(r.stderr).toMatch(/train: 3\/3 loss \d+\.\d+ .* steps\/s/);
     for (const f of ['weights.safetensors', 'config.json', 'training-state.safetensors']) expect(existsSync(join(out, f))).toBe(true);
-    const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { training: { sde: string }; data: { image_size: number; centered: boolean }; train: { step: number; data: string; optim: { lr: number } } };
+    const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as {
+      training: { sde: string };
+      data: { image_size: number; centered: boolean };
+      train: { step: number; data: string; ema_rate: number; optim: { lr: number; warmup: number; grad_clip: number } };
+    };
     expect(cfg.training.sde).toBe('vesde');
     expect(cfg.data).toMatchObject({ image_size: 16, centered: false });
-    expect(cfg.train).toMatchObject({ step: 3, data: 'ellipses(size=16,count=100000,seed=0)', optim: { lr: 1e-3 } });
+    // Flags win over the config file's optim / model.ema_rate, which win over the defaults.
+    expect(cfg.train).toMatchObject({ step: 3, data: 'ellipses(size=16,count=100000,seed=0)', ema_rate: 0.95, optim: { lr: 1e-3, warmup: 1, grad_clip: 0.5 } });
 
     const samples = join(dir, 's.npy');
     const q = await runCli(['sample', '--model', out, '--n', '2', '--steps', '4', '--out', samples, '--backend', 'wasm', '--seed', '2']);

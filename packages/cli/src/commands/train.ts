@@ -64,7 +64,11 @@ export function trainCommand(): Command {
     .option('--data-seed <n>', 'seed of the synthetic data set (keep held-out data on another seed)', intArg('--data-seed'), 0)
     .option('--channels <c>', 'PNG channels: 1 (gray) or 3 (RGB); default from the images', intArg('--channels', 1))
     .option('--labels <file.npy>', 'class labels of a .npy stack (N integers)')
-    .option('--model-config <preset|file.json>', `network: a preset (${Object.keys(MODEL_PRESETS).join(', ')}) or a score_sde config / model section as JSON`, 'ncsnpp-tiny')
+    .option(
+      '--model-config <preset|file.json>',
+      `network: a preset (${Object.keys(MODEL_PRESETS).join(', ')}) or a score_sde config as JSON (model section, or model/data/training/optim sections whose optim and training settings and model.ema_rate apply where no flag is given)`,
+      'ncsnpp-tiny',
+    )
     .option('--sde <name>', 've | vp | subvp (default: the config file\'s training.sde, else ve for Fourier embeddings, vp for positional)')
     .option('--sde-set <k=v>', 'SDE setting (repeatable): sigma_min, sigma_max, beta_min, beta_max, N', collect, [])
     .option('--steps <n>', 'total optimisation steps (a resumed run continues up to this)', intArg('--steps', 1), 1000)
@@ -171,14 +175,44 @@ function buildConfig(o: TrainOptions, data: Dataset): NetworkConfig {
   }
 }
 
-function recipeFrom(o: TrainOptions, data: Dataset): TrainRecipe {
+/**
+ * Recipe settings a score_sde config file carries (optim.lr/beta1/eps/warmup/grad_clip,
+ * training.batch_size/likelihood_weighting, model.ema_rate): used where the flag is not given.
+ */
+function fileRecipe(o: TrainOptions): { lr?: number; beta1?: number; eps?: number; warmup?: number; gradClip?: number; batchSize?: number; likelihoodWeighting?: boolean; emaRate?: number } {
+  const m = readModelConfig(o.modelConfig);
+  const obj = (typeof m === 'string' ? { model: MODEL_PRESETS[m] } : 'model' in m ? m : { model: m }) as Record<string, Record<string, unknown> | undefined>;
+  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const optim = obj['optim'] ?? {};
+  const training = obj['training'] ?? {};
+  return {
+    lr: num(optim['lr']),
+    beta1: num(optim['beta1']),
+    eps: num(optim['eps']),
+    warmup: num(optim['warmup']),
+    gradClip: num(optim['grad_clip']),
+    batchSize: num(training['batch_size']),
+    likelihoodWeighting: typeof training['likelihood_weighting'] === 'boolean' ? training['likelihood_weighting'] : undefined,
+    emaRate: num(obj['model']?.['ema_rate']),
+  };
+}
+
+function recipeFrom(o: TrainOptions, data: Dataset, explicit: Set<string>): TrainRecipe {
+  const f = fileRecipe(o);
+  const pick = <T>(flag: string, mine: T, fromFile: T | undefined): T => (explicit.has(flag) || fromFile === undefined ? mine : fromFile);
   return makeRecipe({
     data: data.description,
     seed: o.seed,
-    batchSize: o.batchSize,
-    adam: { lr: o.lr, warmup: o.warmup, gradClip: o.gradClip },
-    emaRate: o.ema,
-    likelihoodWeighting: o.likelihoodWeighting,
+    batchSize: pick('batchSize', o.batchSize, f.batchSize),
+    adam: {
+      lr: pick('lr', o.lr, f.lr),
+      warmup: pick('warmup', o.warmup, f.warmup),
+      gradClip: pick('gradClip', o.gradClip, f.gradClip),
+      ...(f.beta1 !== undefined ? { beta1: f.beta1 } : {}),
+      ...(f.eps !== undefined ? { eps: f.eps } : {}),
+    },
+    emaRate: pick('ema', o.ema, f.emaRate),
+    likelihoodWeighting: pick('likelihoodWeighting', o.likelihoodWeighting, f.likelihoodWeighting),
   });
 }
 
@@ -186,7 +220,7 @@ function recipeFrom(o: TrainOptions, data: Dataset): TrainRecipe {
 function checkResumeOptions(o: TrainOptions, explicit: Set<string>, saved: TrainRecipe, savedConfig: NetworkConfig, data: Dataset): void {
   const recipeKeys = ['seed', 'batchSize', 'lr', 'warmup', 'gradClip', 'ema', 'likelihoodWeighting'];
   if (recipeKeys.some((k) => explicit.has(k))) {
-    const mine = recipeFrom(o, data);
+    const mine = recipeFrom(o, data, explicit);
     const merged: TrainRecipe = {
       ...saved,
       seed: explicit.has('seed') ? mine.seed : saved.seed,
@@ -227,7 +261,7 @@ async function runTrain(o: TrainOptions, explicit: Set<string>): Promise<void> {
     if (o.data === undefined) throw new ScoresdeError('--data is required (ellipses | shapes | PNG_DIR | STACK.npy)');
     const data = await openData(o, o.data);
     const config = buildConfig(o, data);
-    const recipe = recipeFrom(o, data);
+    const recipe = recipeFrom(o, data, explicit);
     backend = await initBackend(o.backend);
     trainer = await Trainer.create(config, recipe, data);
   }

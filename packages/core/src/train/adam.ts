@@ -51,8 +51,14 @@ export class Adam {
     if (!(o.eps > 0)) throw new ScoresdeError(`adam: eps must be positive, got ${o.eps}`);
     if (!(Number.isInteger(o.warmup) && o.warmup >= 0)) throw new ScoresdeError(`adam: warmup must be an integer ≥ 0, got ${o.warmup}`);
     if (!Number.isFinite(o.gradClip)) throw new ScoresdeError(`adam: grad_clip must be a number, got ${o.gradClip}`);
-    this.m = params.map((p) => tf.variable(tf.zerosLike(p), false));
-    this.v = params.map((p) => tf.variable(tf.zerosLike(p), false));
+    const zeros = (p: tf.Variable): tf.Variable => {
+      const z = tf.zerosLike(p);
+      const v = tf.variable(z, false);
+      z.dispose(); // the variable holds its own reference to the data
+      return v;
+    };
+    this.m = params.map(zeros);
+    this.v = params.map(zeros);
   }
 
   /** Learning rate of the next step. */
