@@ -7,6 +7,7 @@ export { writeFileAtomic } from './io/atomic.js';
 export * from './engine/backend.js';
 export * from './engine/doctor.js';
 export * from './engine/wasmKernels.js';
+export * from './engine/gradientFixes.js';
 export type { AdapterFacts, EngineName, StartFacts } from './engine/starters.js';
 export * from './contracts/sde.js';
 export * from './contracts/score.js';
