@@ -29,6 +29,7 @@ export function parseValue(raw: string): unknown {
 
 /** Validate params; throws a one-line ScoresdeError naming the entry and the offending keys. */
 export function validateParams<S extends z.ZodType>(schema: S, params: unknown, what: string): z.infer<S> {
+  rejectUnknownKeys(schema, params, what);
   const r = schema.safeParse(params ?? {});
   if (r.success) return r.data;
   const msgs = r.error.issues.map((iss) => {
@@ -61,4 +62,25 @@ export function describeSchema(schema: z.ZodType): ParamDoc[] {
     description: p.description,
     optional: !required.has(key) || p.default !== undefined,
   }));
+}
+
+/**
+ * Plain zod objects drop keys they do not know, so a typo (`--set acceleraton=8`) would silently
+ * fall back to a default. Refuse keys the schema does not describe.
+ */
+function rejectUnknownKeys(schema: z.ZodType, params: unknown, what: string): void {
+  if (!params || typeof params !== 'object' || Array.isArray(params)) return;
+  let json: { type?: unknown; properties?: Record<string, unknown>; additionalProperties?: unknown };
+  try {
+    json = z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as typeof json;
+  } catch {
+    return;
+  }
+  if (json.type !== 'object' || !json.properties || (json.additionalProperties !== undefined && json.additionalProperties !== false)) return;
+  const known = Object.keys(json.properties);
+  for (const k of Object.keys(params)) {
+    if (!known.includes(k)) {
+      throw new ScoresdeError(`${what}: unknown parameter '${k}' (known: ${known.join(', ') || 'none'})`);
+    }
+  }
 }

@@ -71,6 +71,10 @@ export class VESDE implements SDE {
 
   discretize(t: number, dt: number): { fCoef: number; G: number } {
     checkStep('ve', t, dt);
+    // A step that starts at or before t = 0 starts from clean data (σ = 0), as score_sde_pytorch's
+    // discrete VE chain does (adjacent σ of the first step is 0): the last reverse step then removes
+    // all remaining noise, including σ_min.
+    if (t - dt <= 0) return { fCoef: 0, G: this.sigma(t) };
     // σ(t)² − σ(t−dt)² = σ(t)² (1 − (σ_max/σ_min)^{−2dt}), written with expm1 so small dt keeps precision.
     return { fCoef: 0, G: this.sigma(t) * Math.sqrt(-Math.expm1(-2 * dt * this.logRatio)) };
   }
