@@ -42,6 +42,10 @@ function depthwiseConv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; ba
             if (xx < 0 || xx >= w) continue;
             const xBase = ((b * h + y) * w + xx) * c;
             const fBase = (kh * kW + kw) * co;
+            if (m === 1) {
+              for (let ch = 0; ch < c; ch++) acc[fBase + ch]! += xv[xBase + ch]! * dv[dBase + ch]!;
+              continue;
+            }
             for (let ch = 0; ch < c; ch++) {
               const xval = xv[xBase + ch]!;
               for (let q = 0; q < m; q++) acc[fBase + ch * m + q]! += xval * dv[dBase + ch * m + q]!;

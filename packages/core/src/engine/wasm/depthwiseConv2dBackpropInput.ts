@@ -81,6 +81,10 @@ function depthwiseConv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; bac
             if (x < 0 || x >= w) continue;
             const xBase = ((b * h + y) * w + x) * c;
             const fBase = (kh * kW + kw) * co;
+            if (m === 1) {
+              for (let ch = 0; ch < c; ch++) acc[xBase + ch]! += dv[dBase + ch]! * fv[fBase + ch]!;
+              continue;
+            }
             for (let ch = 0; ch < c; ch++) {
               let s = 0;
               for (let q = 0; q < m; q++) s += dv[dBase + ch * m + q]! * fv[fBase + ch * m + q]!;
