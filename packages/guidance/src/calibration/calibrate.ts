@@ -11,8 +11,10 @@
  * Samplers: PC (reverse diffusion predictor, optional Langevin corrector, `steps` steps) and the
  * probability-flow ODE (RK45, rtol = atol = `rtol`). Every sample batch is one tensor.
  */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
-  Rng, ScoresdeError, SubVPSDE, VESDE, VPSDE, langevinCorrector, noneCorrector, tf,
+  Rng, ScoresdeError, SubVPSDE, VESDE, VPSDE, langevinCorrector, noneCorrector, tf, writeFileAtomic,
   type ForwardOperator, type GaussianPrior, type LikelihoodTerm, type SDE, type Tensor,
 } from '@scoresde/core';
 import { MaskOperator, MriOperator } from '@scoresde/forward-operators';
@@ -297,4 +299,15 @@ export function calibrationMarkdown(r: Omit<CalibrationReport, 'markdown'>): str
     );
   }
   return head + lines.join('\n') + '\n';
+}
+
+/** Write `calibration.md` and `calibration.json` (atomic) into `dir`; returns their paths. */
+export async function writeCalibration(report: CalibrationReport, dir: string): Promise<{ markdown: string; json: string }> {
+  await mkdir(dir, { recursive: true });
+  const md = join(dir, 'calibration.md');
+  const js = join(dir, 'calibration.json');
+  await writeFileAtomic(md, report.markdown);
+  const { markdown: _m, ...rest } = report;
+  await writeFileAtomic(js, JSON.stringify(rest, null, 2) + '\n');
+  return { markdown: md, json: js };
 }
