@@ -46,6 +46,11 @@ export interface DerivedSeriesOptions {
   /** SeriesDescription; default "<source description> [scoresde <role>]". */
   seriesDescription?: string;
   seriesNumber?: number;
+  /**
+   * Use this SeriesInstanceUID instead of deriving it from `sources` (to write one series in
+   * several calls: take it from `derivedSeriesUid` of the whole series).
+   */
+  seriesInstanceUid?: string;
 }
 
 export interface DerivedInstanceInfo {
@@ -175,7 +180,7 @@ export async function writeDerivedSeries(
   for (const s of sources) {
     if (s.studyInstanceUid !== studyUid) throw new ScoresdeError(`${s.source}: StudyInstanceUID differs from the rest of its series`);
   }
-  const seriesUid = derivedSeriesUid(sources, o);
+  const seriesUid = o.seriesInstanceUid !== undefined ? pathSafeUid(o.seriesInstanceUid, 'seriesInstanceUid') : derivedSeriesUid(sources, o);
   const seriesNumber = o.seriesNumber ?? (sources[0]!.seriesNumber ?? 0) + (role === 'std' ? 2000 : 1000);
   const root = resolve(outDir);
   const relativeDir = join(studyUid, seriesUid);

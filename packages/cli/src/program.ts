@@ -5,6 +5,7 @@ import { sampleCommand } from './commands/sample.js';
 import { forwardCommand } from './commands/forward.js';
 import { baselineCommand } from './commands/baseline.js';
 import { metricsCommand } from './commands/metrics.js';
+import { batchCommand } from './commands/batch.js';
 import { trainCommand } from './commands/train.js';
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   program.addCommand(forwardCommand());
   program.addCommand(baselineCommand());
   program.addCommand(metricsCommand());
+  program.addCommand(batchCommand());
   program.addCommand(trainCommand());
   program.addCommand(pluginsCommand());
   return program;
