@@ -41,6 +41,21 @@ describe('classifier guidance with gmm-exact', () => {
     tf.dispose(x);
   });
 
+  it('no tensor growth across PC steps (autodiff through the classifier)', async () => {
+    const sde = new VPSDE();
+    const prior = gmm3(sde);
+    const term = new ClassifierGuidanceTerm({ classifier: gmmExactClassifier(prior), label: [0, 1, 2, 0], scale: 2 });
+    const counts: number[] = [];
+    const r = await pcSample({
+      sde, score: (a, t) => prior.score(a, t), predictor: reverseDiffusionPredictor(), corrector: noneCorrector(),
+      shape: [4, 1, 2, 1], rng: new Rng(3), steps: 15, terms: [term], onStep: () => counts.push(tf.memory().numTensors),
+    });
+    expect(new Set(counts).size).toBe(1);
+    expect(r.nfe).toBe(15);
+    r.x.dispose();
+    prior.dispose();
+  });
+
   for (const k of [0, 1, 2]) {
     it(`class-conditional PC sampling, class ${k}, scale 1`, async () => {
       const sde = new VPSDE();

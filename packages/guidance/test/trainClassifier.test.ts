@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GmmPrior, Rng, VESDE, VPSDE, createRegistries, tf, type SDE } from '@scoresde/core';
 import { registerGuidance } from '../src/register.js';
+import { ClassifierGuidanceTerm } from '../src/terms/classifierGuidance.js';
 import { trainClassifier } from '../src/classifiers/train.js';
 import { loadConvClassifier, sidecarPath } from '../src/classifiers/checkpoint.js';
 import type { ConvClassifier } from '../src/classifiers/convClassifier.js';
@@ -87,6 +88,19 @@ describe('trainClassifier', () => {
     const lp1 = half.classifier.logProbs(probe, 0.3).dataSync();
     const lp2 = loaded.logProbs(probe, 0.3).dataSync();
     lp1.forEach((v, i) => expect(lp2[i]).toBe(v));
+    // classifier guidance through the trained net: autodiff gradient = central differences
+    const term = new ClassifierGuidanceTerm({ classifier: loaded, label: 1 });
+    const x1 = new Rng(12).normalTensor([1, 4, 4, 1]);
+    const g = term.grad(x1, 0.4).dataSync();
+    const x1v = Float64Array.from(x1.dataSync());
+    const f = (v: Float64Array) => tf.tidy(() => loaded.logProbs(tf.tensor4d(Float32Array.from(v), [1, 4, 4, 1]), 0.4).dataSync()[1]!);
+    for (const i of [0, 5, 15]) {
+      const p = Float64Array.from(x1v);
+      const q = Float64Array.from(x1v);
+      p[i]! += 1e-2;
+      q[i]! -= 1e-2;
+      expect(g[i]).toBeCloseTo((f(p) - f(q)) / 2e-2, 2);
+    }
     const resumed = await trainClassifier({ data, sde, arch, steps: 12, batchSize: 32, seed: 5, resume: ck });
     expect(resumed.step).toBe(12);
     for (const [key, v] of full.raw.params) {
