@@ -16,6 +16,9 @@ const CASES: { x: [number, number, number, number]; k: [number, number, number, 
   { x: [2, 9, 6, 4], k: [4, 4, 4, 1], s: 1, pad: 'valid' },
   { x: [2, 9, 6, 4], k: [4, 2, 4, 1], s: 1, pad: 'same' },
   { x: [2, 9, 6, 4], k: [3, 3, 4, 1], s: 2, pad: 'same' },
+  { x: [2, 10, 9, 3], k: [4, 4, 3, 1], s: 2, pad: 'valid' },
+  { x: [2, 10, 9, 3], k: [1, 1, 3, 1], s: 2, pad: 'valid' },
+  { x: [1, 11, 10, 2], k: [3, 2, 2, 1], s: 3, pad: 'same' },
 ];
 
 describe('wasm depthwise conv gradients', () => {

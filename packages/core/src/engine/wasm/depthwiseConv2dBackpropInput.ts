@@ -2,46 +2,94 @@
  * DepthwiseConv2dNativeBackpropInput for the wasm backend (missing there), NHWC, filter
  * [kH, kW, C, M] (channel multiplier M, output channel c·M + q):
  *   dX[n,h,w,c] = Σ_{oh,ow,kh,kw,q : oh·sH + kh·dH − pT = h, ow·sW + kw·dW − pL = w} dY[n,oh,ow,c·M+q] · W[kh,kw,c,q]
- * Stride 1, multiplier 1, dilation 1: one forward depthwise conv (XNNPACK) of dY with the
- * 180°-rotated filter, padded as planned for the stride-1 dense case (planAxis) — ~10× faster
- * than a loop. Otherwise a direct scatter loop on the wasm heap with float64 accumulation
- * (measured: for stride 2, dilating dY or splitting into phases is no faster than the loop,
- * because XNNPACK's depthwise kernel is memory-bound at ~2–5 GFLOP/s).
+ * Multiplier 1, dilation 1 (FIR resampling, the common case): forward depthwise convs (XNNPACK)
+ * of dY with the 180°-rotated filter, one per stride phase (viaForwardConv) — ~10× faster than
+ * a loop at stride 1. Otherwise a direct scatter loop on the wasm heap with float64 accumulation.
  */
 import { tf } from '../../tf.js';
 import { planAxis } from './conv2dBackpropInput.js';
 import { callKernel, heapView, release, sliceIfNeeded, type BackendWasm, type TensorInfo } from './kernelUtil.js';
 
-/** dX for stride 1, channel multiplier 1 and dilation 1 through the backend's forward depthwise conv. */
+/** A zero-filled float32 tensor. */
+function zeros(backend: BackendWasm, shape: number[]): TensorInfo {
+  const z = backend.makeOutput(shape, 'float32');
+  heapView(backend, z).fill(0);
+  return z;
+}
+
+/**
+ * dX for channel multiplier 1 and dilation 1 through the backend's forward depthwise conv, by
+ * phases: output phase (rh, rw) only sees taps kh ≡ rh (mod sH), kw ≡ rw (mod sW), a stride-1
+ * correlation of dY with that sub-filter rotated by 180° (planned by planAxis). The phases are
+ * interleaved by stacking on new axes after the columns and rows (two Concats, no transpose);
+ * stride 1 is the single phase with the whole rotated filter.
+ */
 function viaForwardConv(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: tf.backend_util.Conv2DInfo, inputShape: number[]): TensorInfo {
   const [n, h, w, c] = inputShape as [number, number, number, number];
-  const { filterHeight: kH, filterWidth: kW } = info;
-  const z = dy;
-  const ph = planAxis(z.shape[1]!, kH, 1, info.padInfo.top, h);
-  const pw = planAxis(z.shape[2]!, kW, 1, info.padInfo.left, w);
-  if (ph.cropLen <= 0 || pw.cropLen <= 0) {
-    const zero = backend.makeOutput([n, h, w, c], 'float32');
-    heapView(backend, zero).fill(0);
-    return zero;
-  }
-  const rot = backend.makeOutput([kH, kW, c, 1], 'float32');
-  const fv = heapView(backend, filter);
-  const rv = heapView(backend, rot);
-  for (let a = 0; a < kH; a++) {
-    for (let b = 0; b < kW; b++) {
-      const dst = (a * kW + b) * c;
-      const src = ((kH - 1 - a) * kW + (kW - 1 - b)) * c;
-      for (let ch = 0; ch < c; ch++) rv[dst + ch] = fv[src + ch]!;
+  const { filterHeight: kH, filterWidth: kW, strideHeight: sH, strideWidth: sW } = info;
+  const [, ho, wo] = dy.shape as [number, number, number, number];
+  const pT = info.padInfo.top;
+  const pL = info.padInfo.left;
+  const ph = planAxis(ho, kH, sH, pT, h);
+  const pw = planAxis(wo, kW, sW, pL, w);
+  if (ph.cropLen <= 0 || pw.cropLen <= 0) return zeros(backend, [n, h, w, c]);
+  const fv = Float32Array.from(heapView(backend, filter)); // copy: later allocations may move the heap
+  const A = ph.outLen;
+  const B = pw.outLen;
+  const rows: TensorInfo[] = [];
+  for (let rh = 0; rh < sH; rh++) {
+    const cols: TensorInfo[] = [];
+    for (let rw = 0; rw < sW; rw++) {
+      const jh = Math.ceil((kH - rh) / sH);
+      const jw = Math.ceil((kW - rw) / sW);
+      const planH = jh > 0 ? planAxis(ho, jh * sH, sH, pT, h) : undefined;
+      const planW = jw > 0 ? planAxis(wo, jw * sW, sW, pL, w) : undefined;
+      let part: TensorInfo;
+      if (!planH || !planW || planH.cropLen <= 0 || planW.cropLen <= 0) {
+        part = zeros(backend, [n, A, B, c]);
+      } else {
+        const sub = backend.makeOutput([jh, jw, c, 1], 'float32');
+        const sv = heapView(backend, sub);
+        for (let a = 0; a < jh; a++) {
+          for (let b = 0; b < jw; b++) {
+            const src = ((rh + sH * (jh - 1 - a)) * kW + (rw + sW * (jw - 1 - b))) * c;
+            sv.set(fv.subarray(src, src + c), (a * jw + b) * c);
+          }
+        }
+        const dyc = sliceIfNeeded(backend, dy, [0, planH.cropStart, planW.cropStart, 0], [n, planH.cropLen, planW.cropLen, c]);
+        part = callKernel('DepthwiseConv2dNative', backend, { x: dyc ?? dy, filter: sub }, {
+          strides: [1, 1],
+          dilations: [1, 1],
+          pad: [[0, 0], [planH.padBefore, planH.padAfter], [planW.padBefore, planW.padAfter], [0, 0]],
+        });
+        release(backend, sub);
+        if (dyc) release(backend, dyc);
+      }
+      cols.push(part);
+    }
+    if (sW === 1) {
+      rows.push(cols[0]!);
+    } else {
+      const cols5 = cols.map((t) => callKernel('Reshape', backend, { x: t }, { shape: [n, A, B, 1, c] }));
+      const row = callKernel('Concat', backend, cols5 as unknown as Record<string, TensorInfo>, { axis: 3 });
+      release(backend, ...cols5, ...cols);
+      rows.push(row);
     }
   }
-  const zc = sliceIfNeeded(backend, z, [0, ph.cropStart, pw.cropStart, 0], [n, ph.cropLen, pw.cropLen, c]);
-  const out = callKernel('DepthwiseConv2dNative', backend, { x: zc ?? z, filter: rot }, {
-    strides: [1, 1],
-    dilations: [1, 1],
-    pad: [[0, 0], [ph.padBefore, ph.padAfter], [pw.padBefore, pw.padAfter], [0, 0]],
-  });
-  release(backend, rot);
-  if (zc) release(backend, zc);
+  let full: TensorInfo;
+  if (sH === 1) {
+    full = callKernel('Reshape', backend, { x: rows[0]! }, { shape: [n, A, B * sW, c] });
+    release(backend, rows[0]!);
+  } else {
+    const flat = rows.map((t) => callKernel('Reshape', backend, { x: t }, { shape: [n, A, 1, B * sW * c] }));
+    const stacked = callKernel('Concat', backend, flat as unknown as Record<string, TensorInfo>, { axis: 2 });
+    release(backend, ...flat, ...rows);
+    full = callKernel('Reshape', backend, { x: stacked }, { shape: [n, A * sH, B * sW, c] });
+    release(backend, stacked);
+  }
+  const out = sliceIfNeeded(backend, full, [0, ph.offset, pw.offset, 0], [n, h, w, c]);
+  if (!out) return full;
+  release(backend, full);
   return out;
 }
 
@@ -64,7 +112,7 @@ function depthwiseConv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; bac
   const pT = info.padInfo.top;
   const pL = info.padInfo.left;
   const co = c * m;
-  if (m === 1 && dH === 1 && dW === 1 && sH === 1 && sW === 1) return viaForwardConv(backend, dy, filter, info, inputShape);
+  if (m === 1 && dH === 1 && dW === 1) return viaForwardConv(backend, dy, filter, info, inputShape);
   const out = backend.makeOutput([n, h, w, c], 'float32');
   const acc = new Float64Array(n * h * w * c);
   const dv = heapView(backend, dy);
