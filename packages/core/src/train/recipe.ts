@@ -9,6 +9,12 @@ import { TRAIN_EPS } from './loss.js';
 export interface TrainRecipe {
   seed: number;
   batchSize: number;
+  /**
+   * Samples per forward/backward pass (gradient accumulation; default: the whole batch). The
+   * loss and gradient are those of the full batch up to float rounding; it bounds the memory
+   * a step needs (the wasm heap is limited). Part of the recipe since it changes the rounding.
+   */
+  microBatch: number;
   adam: AdamOptions;
   /** EMA rate (score_sde model.ema_rate). */
   emaRate: number;
@@ -24,6 +30,7 @@ export function makeRecipe(r: Partial<Omit<TrainRecipe, 'adam'>> & { data: strin
   const out: TrainRecipe = {
     seed: r.seed ?? 0,
     batchSize: r.batchSize ?? 16,
+    microBatch: r.microBatch ?? r.batchSize ?? 16,
     adam: { ...ADAM_DEFAULTS, ...(r.adam ?? {}) },
     emaRate: r.emaRate ?? 0.999,
     likelihoodWeighting: r.likelihoodWeighting ?? false,
@@ -32,6 +39,9 @@ export function makeRecipe(r: Partial<Omit<TrainRecipe, 'adam'>> & { data: strin
   };
   if (!Number.isInteger(out.seed)) throw new ScoresdeError(`training: seed must be an integer, got ${out.seed}`);
   if (!Number.isInteger(out.batchSize) || out.batchSize < 1) throw new ScoresdeError(`training: batch size must be a positive integer, got ${out.batchSize}`);
+  if (!Number.isInteger(out.microBatch) || out.microBatch < 1 || out.microBatch > out.batchSize) {
+    throw new ScoresdeError(`training: micro-batch must be an integer in [1, batch size ${out.batchSize}], got ${out.microBatch}`);
+  }
   if (!(out.emaRate >= 0 && out.emaRate <= 1)) throw new ScoresdeError(`training: ema rate must lie in [0, 1], got ${out.emaRate}`);
   if (!(out.eps > 0 && out.eps < 1)) throw new ScoresdeError(`training: eps must lie in (0, 1), got ${out.eps}`);
   return out;
@@ -43,6 +53,7 @@ export function recipeToJson(r: TrainRecipe, step: number): Record<string, unkno
     step,
     seed: r.seed,
     batch_size: r.batchSize,
+    micro_batch: r.microBatch,
     ema_rate: r.emaRate,
     likelihood_weighting: r.likelihoodWeighting,
     eps: r.eps,

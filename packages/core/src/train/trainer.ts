@@ -114,28 +114,65 @@ export class Trainer {
     });
   }
 
+  /**
+   * Loss and gradients (in `trainable variables` order) of the next step's batch, without
+   * applying them. Consumes the step's randomness (t, z, dropout seed) from the training Rng;
+   * `trainStep` calls it. With micro-batches of size m < B, chunk k (samples [km, km + m)) uses
+   * its slice of t and z and the dropout seed + k, and contributes (m_k / B)·(its mean loss).
+   */
+  async gradients(): Promise<{ loss: number; grads: tf.Tensor[] }> {
+    const B = this.recipe.batchSize;
+    const mb = this.recipe.microBatch;
+    const x0 = await this.batchTensor(this.step);
+    const per = x0.size / B;
+    const noise = drawDsmNoise(this.rng, B, this.data.shape, this.sde, this.recipe.eps);
+    const dropoutSeed = this.rng.nextU32();
+    let acc: tf.Tensor[] | undefined;
+    let loss = 0;
+    try {
+      for (let s = 0, k = 0; s < B; s += mb, k++) {
+        const e = Math.min(B, s + mb);
+        const ctx = { training: true, dropoutSeed: (dropoutSeed + k) >>> 0 };
+        const score = (xt: Tensor, t: Float32Array): Tensor => {
+          const raw = this.net.forward(xt, tf.tensor1d(this.model.labels(t, t.length), 'float32'), ctx);
+          return this.model.scoreFromRaw(raw, t);
+        };
+        const chunk = { t: noise.t.subarray(s, e), z: noise.z.subarray(s * per, e * per) };
+        const xc = e - s === B ? x0 : tf.slice(x0, [s], [e - s]);
+        const { value, grads } = tf.variableGrads(
+          () => tf.mul(dsmLoss(score, xc, chunk, this.sde, { likelihoodWeighting: this.recipe.likelihoodWeighting }), (e - s) / B) as tf.Scalar,
+          this.vars,
+        );
+        if (xc !== x0) xc.dispose();
+        loss += ((await value.data()) as Float32Array)[0]!;
+        value.dispose();
+        // A parameter the loss does not reach gets a zero gradient: its moments stay 0 and it never moves.
+        const ordered = this.vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
+        if (!acc) acc = ordered;
+        else {
+          const sum: tf.Tensor[] = acc.map((a, i) => tf.add(a, ordered[i]!));
+          tf.dispose([...acc, ...ordered]);
+          acc = sum;
+        }
+      }
+    } catch (e) {
+      if (acc) tf.dispose(acc);
+      throw e;
+    } finally {
+      x0.dispose();
+    }
+    return { loss, grads: acc! };
+  }
+
   /** One optimisation step. */
   async trainStep(): Promise<TrainStepInfo> {
-    const x0 = await this.batchTensor(this.step);
-    const noise = drawDsmNoise(this.rng, this.recipe.batchSize, this.data.shape, this.sde, this.recipe.eps);
-    const dropoutSeed = this.rng.nextU32();
-    const ctx = { training: true, dropoutSeed };
-    const score = (xt: Tensor, t: Float32Array): Tensor => {
-      const raw = this.net.forward(xt, tf.tensor1d(this.model.labels(t, t.length), 'float32'), ctx);
-      return this.model.scoreFromRaw(raw, t);
-    };
-    const { value, grads } = tf.variableGrads(() => dsmLoss(score, x0, noise, this.sde, { likelihoodWeighting: this.recipe.likelihoodWeighting }), this.vars);
-    x0.dispose();
-    // A parameter the loss does not reach gets a zero gradient: its moments stay 0 and it never moves.
-    const ordered = this.vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
-    const loss = ((await value.data()) as Float32Array)[0]!;
-    value.dispose();
+    const { loss, grads } = await this.gradients();
     if (!Number.isFinite(loss)) {
-      tf.dispose(ordered);
+      tf.dispose(grads);
       throw new ScoresdeError(`training diverged at step ${this.step + 1}: loss is ${loss} (try a smaller --lr, more --warmup or --grad-clip)`);
     }
-    const info = await this.adam.apply(ordered);
-    tf.dispose(ordered);
+    const info = await this.adam.apply(grads);
+    tf.dispose(grads);
     this.ema.update();
     return { step: this.step, loss, gradNorm: info.gradNorm, lr: info.lr };
   }

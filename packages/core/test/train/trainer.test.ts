@@ -128,6 +128,36 @@ describe('training loop', () => {
     x.dispose();
   });
 
+  it('micro-batches (gradient accumulation) give the full-batch loss and gradient (cpu, no dropout)', async () => {
+    await initBackend('cpu');
+    const data = new EllipsesDataset({ imageSize: 8, seed: 6, count: 50 });
+    const cfg = buildTrainConfig({ model: { ...MICRO_DDPMPP, dropout: 0 }, sde: 'vp', imageSize: 8, numChannels: 1 });
+    const run = async (microBatch: number) => {
+      const tr = await Trainer.create(cfg, makeRecipe({ data: data.description, seed: 8, batchSize: 4, microBatch }), data);
+      const { loss, grads } = await tr.gradients();
+      const flat = await Promise.all(grads.map(async (g) => (await g.data()) as Float32Array));
+      tf.dispose(grads);
+      tr.dispose();
+      return { loss, flat };
+    };
+    const full = await run(4);
+    for (const mb of [2, 3]) {
+      const part = await run(mb);
+      expect(Math.abs(part.loss - full.loss) / full.loss).toBeLessThan(1e-6);
+      let num = 0;
+      let den = 0;
+      for (let i = 0; i < full.flat.length; i++) {
+        for (let j = 0; j < full.flat[i]!.length; j++) {
+          num += (part.flat[i]![j]! - full.flat[i]![j]!) ** 2;
+          den += full.flat[i]![j]! ** 2;
+        }
+      }
+      expect(Math.sqrt(num / den), `micro-batch ${mb}`).toBeLessThan(1e-5);
+      expect(den).toBeGreaterThan(0);
+    }
+    expect(() => makeRecipe({ data: 'x', batchSize: 4, microBatch: 5 })).toThrow(/micro-batch must be an integer in \[1, batch size 4\]/);
+  });
+
   it('refuses to resume on other data or from a folder without state', async () => {
     await initBackend('cpu');
     const data = new EllipsesDataset({ imageSize: 8, seed: 2, count: 5 });
