@@ -85,6 +85,17 @@ function seriesDescriptionFor(src: DicomHeader, role: string): string {
   return [...base].slice(0, 64 - tail.length).join('').trimEnd() + tail;
 }
 
+const HOST_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** 16-bit samples as little-endian bytes (a view on little-endian hosts, swapped otherwise). */
+function littleEndian16(a: Int16Array | Uint16Array): Uint8Array {
+  if (HOST_LITTLE_ENDIAN) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const out = new Uint8Array(a.length * 2);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < a.length; i++) view.setUint16(2 * i, a[i]! & 0xffff, true);
+  return out;
+}
+
 /** The derived SeriesInstanceUID for a group of sources (all of one series). */
 export function derivedSeriesUid(sources: readonly DicomHeader[], o: Pick<DerivedSeriesOptions, 'key' | 'seed' | 'role'>): string {
   const first = sources[0];
@@ -150,11 +161,7 @@ export function buildDerivedInstance(src: DerivedSource, pixels: Float32Array, f
     if (type) ds.setString(0x00281054, 'LO', type);
   }
   ds.setString(0x00282110, 'CS', src.lossy ? '01' : '00');
-  const px = new Uint8Array(q.stored.length * 2);
-  const view = new DataView(px.buffer);
-  if (q.stored instanceof Int16Array) for (let i = 0; i < q.stored.length; i++) view.setInt16(2 * i, q.stored[i]!, true);
-  else for (let i = 0; i < q.stored.length; i++) view.setUint16(2 * i, q.stored[i]!, true);
-  ds.set(0x7fe00010, { vr: 'OW', bytes: px });
+  ds.set(0x7fe00010, { vr: 'OW', bytes: littleEndian16(q.stored) });
   return encodePart10(ds, {
     sopClassUid: src.sopClassUid,
     sopInstanceUid: f.sopInstanceUid,

@@ -156,11 +156,11 @@ export function encodePart10(ds: DicomDataset, meta: FileMeta): Uint8Array {
   const groupLength = new Uint8Array(4);
   new DataView(groupLength.buffer).setUint32(0, m.encodedLength(), true);
   m.set(0x00020000, { vr: 'UL', bytes: groupLength });
-  const metaBytes = encodeDataset(m);
-  const body = encodeDataset(ds);
-  const out = new Uint8Array(132 + metaBytes.length + body.length);
-  out.set([0x44, 0x49, 0x43, 0x4d], 128);
-  out.set(metaBytes, 132);
-  out.set(body, 132 + metaBytes.length);
-  return out;
+  // One buffer for preamble, meta and data set (no intermediate copies of the pixel data).
+  const sink = new Sink(132 + m.encodedLength() + ds.encodedLength());
+  sink.buf.set([0x44, 0x49, 0x43, 0x4d], 128);
+  sink.pos = 132;
+  writeDataset(sink, m);
+  writeDataset(sink, ds);
+  return sink.buf;
 }

@@ -4,7 +4,7 @@
  *
  * - Integer-valued input within the 16-bit range (e.g. CT in HU read from an integer source, or
  *   the identity path) is stored exactly: slope 1, intercept 0, signed (PixelRepresentation 1)
- *   when any value is negative, else unsigned.
+ *   when every value fits −32768…32767, else unsigned (0…65535).
  * - Anything else is stored unsigned over the full 0…65535 range: intercept = ⌊min⌋ (an integer,
  *   so its DS text is exact), slope = (max − intercept) / 65535 rounded *up* to 8 significant
  *   digits (so max still fits); stored = round((v − intercept) / slope). The round-trip error is at
@@ -40,32 +40,39 @@ function ceilDs(x: number): string {
   return dsText(v);
 }
 
+/** `values` copied into `out` when every value is exactly representable there, else undefined. */
+function exactCopy<T extends Int16Array | Uint16Array>(values: Float32Array, out: T): T | undefined {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    out[i] = v;
+    if (out[i] !== v) return undefined;
+  }
+  return out;
+}
+
 /** Quantise one image's modality values (see module doc). Non-finite values are an error. */
 export function quantize16(values: Float32Array, what = 'image'): Quantized {
+  if (values.length === 0) throw new ScoresdeError(`${what}: no pixels`);
+  const signed = exactCopy(values, new Int16Array(values.length));
+  if (signed) return { stored: signed, pixelRepresentation: 1, slope: 1, intercept: 0, slopeText: '1', interceptText: '0' };
+  const unsigned = exactCopy(values, new Uint16Array(values.length));
+  if (unsigned) return { stored: unsigned, pixelRepresentation: 0, slope: 1, intercept: 0, slopeText: '1', interceptText: '0' };
   let min = Infinity;
   let max = -Infinity;
-  let integral = true;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!Number.isFinite(v)) throw new ScoresdeError(`${what}: pixel ${i} is ${v}; cannot write non-finite values`);
     if (v < min) min = v;
     if (v > max) max = v;
-    if (integral && !Number.isInteger(v)) integral = false;
-  }
-  if (values.length === 0) throw new ScoresdeError(`${what}: no pixels`);
-  if (integral && min >= -32768 && max <= 32767 && min < 0) {
-    return { stored: Int16Array.from(values), pixelRepresentation: 1, slope: 1, intercept: 0, slopeText: '1', interceptText: '0' };
-  }
-  if (integral && min >= 0 && max <= 65535) {
-    return { stored: Uint16Array.from(values), pixelRepresentation: 0, slope: 1, intercept: 0, slopeText: '1', interceptText: '0' };
   }
   const interceptText = dsText(Math.floor(min));
   const intercept = Number(interceptText);
   const slopeText = max > intercept ? ceilDs((max - intercept) / 65535) : '1';
   const slope = Number(slopeText);
   const stored = new Uint16Array(values.length);
+  const inv = 1 / slope;
   for (let i = 0; i < values.length; i++) {
-    const q = Math.round((values[i]! - intercept) / slope);
+    const q = Math.round((values[i]! - intercept) * inv);
     stored[i] = q < 0 ? 0 : q > 65535 ? 65535 : q;
   }
   return { stored, pixelRepresentation: 0, slope, intercept, slopeText, interceptText };

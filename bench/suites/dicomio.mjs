@@ -1,0 +1,96 @@
+/**
+ * DICOM I/O path of `scoresde batch`: the identity task (read, decode, re-encode as a derived
+ * series, atomic write, manifest, report) on synthetic 512×512 CT slices (16-bit, 12 bits stored,
+ * explicit VR little endian, 2 series × 48 slices) written to a temporary folder. Goal (issue 6):
+ * ≥ 200 slices/s on 2 cores. Also times the stages alone on one series: header scan, pixel
+ * decode, derived encode (in memory) and atomic writes, to show where the time goes.
+ */
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const imp = (p) => import(pathToFileURL(join(root, p)).href);
+
+function makeSlices(ds, dir, { series, slices, size }) {
+  let n = 0;
+  for (let s = 0; s < series; s++) {
+    mkdirSync(join(dir, `s${s}`), { recursive: true });
+    for (let k = 0; k < slices; k++) {
+      const px = new Uint16Array(size * size);
+      for (let i = 0; i < px.length; i++) px[i] = (((i % size) * 7 + Math.floor(i / size) * 3 + k * 11) % 4096) >>> 0;
+      const sop = `1.2.826.0.1.3680043.2.1.${s}.${k + 1}`;
+      const d = new ds.DicomDataset()
+        .setString(0x00080008, 'CS', 'ORIGINAL\\PRIMARY\\AXIAL')
+        .setString(0x00080016, 'UI', '1.2.840.10008.5.1.4.1.1.2')
+        .setString(0x00080018, 'UI', sop)
+        .setString(0x00080060, 'CS', 'CT')
+        .setString(0x00100010, 'PN', 'Bench^Phantom')
+        .setString(0x0020000d, 'UI', '1.2.826.0.1.3680043.2.1')
+        .setString(0x0020000e, 'UI', `1.2.826.0.1.3680043.2.1.${s}`)
+        .setString(0x00200013, 'IS', String(k + 1))
+        .setString(0x00200032, 'DS', ['-250', '-250', String(k * 2.5)])
+        .setString(0x00200037, 'DS', ['1', '0', '0', '0', '1', '0'])
+        .setString(0x00280030, 'DS', ['0.9765625', '0.9765625'])
+        .setUint16(0x00280002, 1)
+        .setString(0x00280004, 'CS', 'MONOCHROME2')
+        .setUint16(0x00280010, size)
+        .setUint16(0x00280011, size)
+        .setUint16(0x00280100, 16)
+        .setUint16(0x00280101, 12)
+        .setUint16(0x00280102, 11)
+        .setUint16(0x00280103, 0)
+        .setString(0x00281052, 'DS', '-1024')
+        .setString(0x00281053, 'DS', '1')
+        .set(0x7fe00010, { vr: 'OW', bytes: new Uint8Array(px.buffer) });
+      writeFileSync(join(dir, `s${s}`, `${k}.dcm`), ds.encodePart10(d, { sopClassUid: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid: sop, implementationClassUid: '1.2.3', implementationVersionName: 'BENCH' }));
+      n++;
+    }
+  }
+  return n;
+}
+
+export async function run(ctx) {
+  const ds = await imp('datasets/dist/index.js');
+  const { runBatch } = await imp('packages/cli/dist/batch/run.js');
+  const { parseTask } = await imp('packages/cli/dist/batch/task.js');
+  const base = mkdtempSync(join(tmpdir(), 'scoresde-bench-dicomio-'));
+  const rows = [];
+  try {
+    const inDir = join(base, 'in');
+    const total = makeSlices(ds, inDir, { series: 2, slices: 48, size: 512 });
+    const task = parseTask({ model: 'identity', seed: 1 }, 'bench');
+    let rep = 0;
+    const t = await ctx.timeBoth(
+      async () => {
+        const out = join(base, `out${rep++}`);
+        await runBatch({ inDir, outDir: out, task, resume: false, progress: false });
+        rmSync(out, { recursive: true, force: true });
+      },
+      { minReps: 3, maxReps: 5 },
+    );
+    rows.push({ case: `identity batch, ${total} slices 512²`, wall_s: t.wall, cpu_s: t.cpu, slices_per_s_wall: total / t.wall, slices_per_s_cpu: total / t.cpu, goal: '≥ 200 slices/s' });
+
+    // Stages alone on one series (48 slices).
+    const files = Array.from({ length: 48 }, (_, k) => join(inDir, 's0', `${k}.dcm`));
+    const scan = await ctx.timeBoth(() => ds.scanDicomFolder(join(inDir, 's0')));
+    let images = [];
+    const dec = await ctx.timeBoth(async () => {
+      images = await Promise.all(files.map((f) => ds.readDicomFile(f)));
+    });
+    const enc = await ctx.timeBoth(() => {
+      for (const im of images) ds.buildDerivedInstance(im, im.pixels, { seriesInstanceUid: '1.2', sopInstanceUid: '1.3', derivationDescription: 'bench', seriesDescription: 'bench', seriesNumber: 1 });
+    });
+    let w = 0;
+    const write = await ctx.timeBoth(async () => {
+      await ds.writeDerivedSeries(join(base, `w${w++}`), images, images.map((im) => im.pixels), { key: `bench${w}`, seed: 1, derivationDescription: 'bench' });
+    });
+    for (const [stage, r] of [['scan headers', scan], ['read + decode', dec], ['encode derived (memory)', enc], ['encode + atomic write', write]]) {
+      rows.push({ case: `stage: ${stage} (48 slices)`, wall_s: r.wall, cpu_s: r.cpu, slices_per_s_wall: 48 / r.wall, slices_per_s_cpu: 48 / r.cpu });
+    }
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+  return rows;
+}
