@@ -33,3 +33,4 @@ export { corePlugin } from './builtins/plugin.js';
 export * from './score/index.js';
 export { registerScoreModels } from './builtins/scoreModels.js';
 export * from './train/index.js';
+export * from './likelihood/index.js';
