@@ -131,7 +131,7 @@ describe('scoresde batch (identity task)', () => {
     expect((await readDicomFile(written[0]!)).patientName).toBe('../../../../escape^patient');
   });
 
-  it('kill -9 in the middle, then --resume: outputs byte-identical to an uninterrupted run', async () => {
+  it('kill -9 in the middle, then --resume: outputs byte-identical to an uninterrupted run (and to worker threads)', async () => {
     const dir = tempDir();
     const inDir = cleanInput(dir);
     const t = task(dir, { model: 'identity', seed: 11 });
@@ -167,6 +167,13 @@ describe('scoresde batch (identity task)', () => {
     expect(b).toEqual(a);
     for (const f of a) expect(Buffer.compare(readFileSync(join(full, f)), readFileSync(join(out, f))), f).toBe(0);
     expect(files(out).some((f) => f.endsWith('.tmp'))).toBe(false);
+
+    // Worker threads write the same bytes as the in-process path.
+    const workers = join(dir, 'workers');
+    const rw = await runCli(['batch', '--in', inDir, '--out', workers, '--task', t, '--quiet'], { env: { SCORESDE_BATCH_WORKERS: '2' } });
+    expect(rw.code, rw.stderr).toBe(0);
+    expect(dcmFiles(workers).map((f) => relative(workers, f))).toEqual(a);
+    for (const f of a) expect(Buffer.compare(readFileSync(join(full, f)), readFileSync(join(workers, f))), f).toBe(0);
 
     // A different task into the same folder is refused with --resume.
     const other = task(dir, { model: 'identity', seed: 12 });

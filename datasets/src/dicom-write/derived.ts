@@ -97,7 +97,7 @@ function littleEndian16(a: Int16Array | Uint16Array): Uint8Array {
 }
 
 /** The derived SeriesInstanceUID for a group of sources (all of one series). */
-export function derivedSeriesUid(sources: readonly DicomHeader[], o: Pick<DerivedSeriesOptions, 'key' | 'seed' | 'role'>): string {
+export function derivedSeriesUid(sources: ReadonlyArray<Pick<DicomHeader, 'seriesInstanceUid' | 'sopInstanceUid'>>, o: Pick<DerivedSeriesOptions, 'key' | 'seed' | 'role'>): string {
   const first = sources[0];
   if (!first) throw new ScoresdeError('derived series: no source images');
   return hashUid([o.key, String(o.seed), o.role ?? 'reconstruction', 'series', first.seriesInstanceUid, first.sopInstanceUid]);

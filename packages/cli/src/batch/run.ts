@@ -28,6 +28,7 @@ import { entryComplete, loadManifest, saveManifest } from './manifest.js';
 import { resizeBilinear, seriesWindow } from './normalize.js';
 import { writeReport, type ReportRow } from './report.js';
 import { SeriesReconstructor } from './reconstructor.js';
+import { IdentityPool, defaultWorkers, type IdentityResult } from './identity.js';
 import { derivationText, taskKey, type BatchTask } from './task.js';
 
 export interface BatchOptions {
@@ -93,6 +94,8 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
   const throttle = Number(process.env['SCORESDE_BATCH_THROTTLE_MS'] ?? 0);
   const recon = task.kind === 'reconstruct' ? await SeriesReconstructor.create(task, o.ctx!) : undefined;
   const totalSlices = scan.series.reduce((s, x) => s + x.instances.length, 0);
+  const pending = scan.series.filter((s) => !manifest.series[`${s.seriesInstanceUid}|${s.instances[0]!.sopInstanceUid}`]).reduce((n, s) => n + s.instances.length, 0);
+  const pool = new IdentityPool(recon ? 0 : defaultWorkers(pending));
   let doneSlices = 0;
   let resumedSeries = 0;
   let workSeconds = 0;
@@ -118,7 +121,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
         continue;
       }
       const t0 = performance.now();
-      const seriesRows = await processSeries(s, { inDir, outDir, task, key, recon, throttle });
+      const seriesRows = await processSeries(s, { inDir, outDir, task, key, recon, pool });
       const secs = (performance.now() - t0) / 1000;
       workSeconds += secs;
       workSlices += s.instances.length;
@@ -134,6 +137,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
     }
   } finally {
     recon?.dispose();
+    await pool.close();
   }
   rows.sort((a, b) => (a.input < b.input ? -1 : a.input > b.input ? 1 : 0));
   const count = (st: string) => rows.filter((r) => r.status === st).length;
@@ -155,7 +159,7 @@ interface SeriesContext {
   task: BatchTask;
   key: string;
   recon?: SeriesReconstructor;
-  throttle: number;
+  pool: IdentityPool;
 }
 
 async function processSeries(s: DicomSeries, c: SeriesContext): Promise<ReportRow[]> {
@@ -171,6 +175,11 @@ async function processSeries(s: DicomSeries, c: SeriesContext): Promise<ReportRo
     const [h, w] = c.recon.size;
     if (s.rows !== h || s.columns !== w) return refuse('skipped', `matrix ${s.rows}×${s.columns} differs from the model's ${h}×${w} (size_mismatch: refuse)`);
   }
+  const derivedOpts = { key: c.key, seed: task.seed };
+  const seriesUid = derivedSeriesUid(s.instances, derivedOpts);
+  await removeStaleTemps(join(c.outDir, first.studyInstanceUid.replace(/[^0-9.]/g, ''), seriesUid));
+  if (!c.recon) return identitySeries(s, seriesUid, c, t0);
+  // Read every slice; a slice that does not decode fails alone.
   // Read every slice; a slice that does not decode fails alone.
   const rows: ReportRow[] = [];
   const images: DicomImage[] = [];
@@ -182,13 +191,10 @@ async function processSeries(s: DicomSeries, c: SeriesContext): Promise<ReportRo
     }
   }
   if (images.length === 0) return rows;
-  const derivedOpts = { key: c.key, seed: task.seed };
-  const seriesUid = derivedSeriesUid(s.instances as unknown as DicomImage[], derivedOpts);
-  const stdUid = derivedSeriesUid(s.instances as unknown as DicomImage[], { ...derivedOpts, role: 'std' });
-  await removeStaleTemps(join(c.outDir, first.studyInstanceUid.replace(/[^0-9.]/g, ''), seriesUid));
+  const stdUid = derivedSeriesUid(s.instances, { ...derivedOpts, role: 'std' });
   let out: { mean: Float32Array[]; std?: Float32Array[]; psnr?: number[]; ssim?: number[] };
   try {
-    out = c.recon ? await reconstructSeries(images, s, c) : { mean: images.map((im) => im.pixels) };
+    out = await reconstructSeries(images, s, c);
     const written = await writeDerivedSeries(c.outDir, images, out.mean, {
       ...derivedOpts,
       seriesInstanceUid: seriesUid,
@@ -214,6 +220,24 @@ async function processSeries(s: DicomSeries, c: SeriesContext): Promise<ReportRo
     for (const im of images) rows.push({ input: rel(im.source), output: [], status: 'failed', reason: reasonOf(im.source, e), series: s.seriesInstanceUid });
   }
   return rows;
+}
+
+/** Identity task: each slice read and written back on its own (possibly on a worker thread). */
+async function identitySeries(s: DicomSeries, seriesUid: string, c: SeriesContext, t0: number): Promise<ReportRow[]> {
+  const job = (path: string) => ({ path, outDir: c.outDir, seriesInstanceUid: seriesUid, key: c.key, seed: c.task.seed, derivationDescription: derivationText(c.task, 'reconstruction') });
+  const results: IdentityResult[] = [];
+  const chunk = c.pool.size > 0 ? s.instances.length : 4;
+  for (let i = 0; i < s.instances.length; i += chunk) {
+    results.push(...(await Promise.all(s.instances.slice(i, i + chunk).map((h) => c.pool.run(job(h.source))))));
+  }
+  const secs = (performance.now() - t0) / 1000 / s.instances.length;
+  return s.instances.map((h, k) => {
+    const r = results[k]!;
+    const input = relative(c.inDir, h.source);
+    return r.ok
+      ? { input, output: [r.relativePath], status: 'ok', reason: r.warnings.join('; '), seconds: secs, series: s.seriesInstanceUid }
+      : { input, output: [], status: 'failed', reason: r.reason, series: s.seriesInstanceUid };
+  });
 }
 
 async function reconstructSeries(images: DicomImage[], s: DicomSeries, c: SeriesContext) {
