@@ -28,7 +28,7 @@ export async function slerp(za: Tensor, zb: Tensor, steps: number): Promise<Tens
   if (za.shape[0] !== 1 || zb.shape[0] !== 1 || za.shape.join() !== zb.shape.join()) {
     throw new ScoresdeError(`slerp needs two latents of the same shape [1, ...], got [${za.shape.join(', ')}] and [${zb.shape.join(', ')}]`);
   }
-  const [dot, na, nb] = await Promise.all([tf.sum(tf.mul(za, zb)), tf.norm(za), tf.norm(zb)].map(async (t) => {
+  const [dot, na, nb] = await Promise.all([tf.tidy(() => tf.sum(tf.mul(za, zb))), tf.norm(za), tf.norm(zb)].map(async (t) => {
     const v = (await t.data())[0]!;
     t.dispose();
     return v;

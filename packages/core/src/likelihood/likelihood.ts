@@ -75,8 +75,14 @@ export async function odeLikelihood(x: Tensor, opts: LikelihoodOptions): Promise
   const B = x.shape[0]!;
   const d = x.size / B;
   const sampleShape = x.shape.slice(1);
-  const x0 = opts.dequantize ? await dequantize(x, scale, rng.fork('dequantize')) : tf.clone(x);
   const probes = makeProbes(estimator, B, d, opts.probes ?? 1, rng.fork('probes'));
+  let x0: Tensor;
+  try {
+    x0 = opts.dequantize ? await dequantize(x, scale, rng.fork('dequantize')) : tf.clone(x);
+  } catch (e) {
+    probes.v.dispose();
+    throw e;
+  }
   const y0 = tf.tidy(() => tf.concat([tf.reshape(x0, [B, d]), tf.zeros([B, 1])], 1));
   x0.dispose();
   const rhs = (t: number, y: Tensor): Tensor => {
