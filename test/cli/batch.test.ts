@@ -157,6 +157,17 @@ describe('scoresde batch (identity task)', () => {
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(10);
 
+    // A killed writer may leave temporary files in unfinished series folders: resume removes them.
+    const done = new Set(
+      Object.values((JSON.parse(readFileSync(manifest, 'utf8')) as { series: Record<string, { rows: Array<{ output: string[] }> }> }).series)
+        .flatMap((e) => e.rows.flatMap((row) => row.output.map((o) => join(out, o, '..')))),
+    );
+    const unfinished = [...new Set(dcmFiles(full).map((f) => join(out, relative(full, f), '..')))].filter((d) => !done.has(d));
+    expect(unfinished.length).toBeGreaterThan(0);
+    for (const d of unfinished) {
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, '.2.25.1.dcm.999.abcd.tmp'), 'partial');
+    }
     const r = await runCli(['batch', '--in', inDir, '--out', out, '--task', t, '--resume', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as { resumedSeries: number; ok: number };
@@ -217,6 +228,23 @@ describe('scoresde batch (reconstruction with an analytic prior)', () => {
       for (let y = 0; y < 16; y++) expect(std.pixels[y * 16 + 12]!).toBeLessThanOrEqual(std.rescaleSlope);
       expect(Math.max(...Array.from({ length: 16 }, (_, y) => std.pixels[y * 16 + 3]!))).toBeGreaterThan(0);
     }
+    // A model of another size: resampled to 8×8 and back (16×16 output), or refused.
+    writeNpyFile(join(dir, 'mean8.npy'), new Array(64).fill(0.5), [8, 8, 1]);
+    const cov8 = new Array(64 * 64).fill(0);
+    for (let i = 0; i < 64; i++) cov8[i * 64 + i] = 0.01;
+    writeNpyFile(join(dir, 'cov8.npy'), cov8, [64, 64]);
+    const small = { operator: 'mask', set: { box: [0, 0, 4, 8] }, model: `gaussian:${join(dir, 'mean8.npy')},${join(dir, 'cov8.npy')}`, sde: 've', steps: 5, seed: 1 };
+    const rs = await runCli(['batch', '--in', inDir, '--out', join(dir, 'o8'), '--task', task(dir, small), '--backend', 'cpu', '--json', '--quiet']);
+    expect(rs.code, rs.stderr).toBe(0);
+    const row8 = (JSON.parse(rs.stdout) as { rows: Array<{ output: string[] }> }).rows[0]!;
+    expect(row8.output).toHaveLength(1);
+    const img8 = await readDicomFile(join(dir, 'o8', row8.output[0]!));
+    expect([img8.rows, img8.columns]).toEqual([16, 16]);
+    const rr = await runCli(['batch', '--in', inDir, '--out', join(dir, 'o8r'), '--task', task(dir, { ...small, size_mismatch: 'refuse' }), '--backend', 'cpu', '--json', '--quiet']);
+    const refused = JSON.parse(rr.stdout) as { skipped: number; rows: Array<{ status: string; reason: string }> };
+    expect(refused.skipped).toBe(4);
+    expect(refused.rows[0]!.reason).toMatch(/matrix 16×16 differs from the model's 8×8/);
+
     const out2 = join(dir, 'out2');
     expect((await runCli(['batch', '--in', inDir, '--out', out2, '--task', t, '--backend', 'cpu', '--quiet'])).code).toBe(0);
     for (const f of dcmFiles(out)) expect(Buffer.compare(readFileSync(f), readFileSync(join(out2, relative(out, f))))).toBe(0);
