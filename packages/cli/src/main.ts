@@ -6,6 +6,8 @@ async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   const prepare = (c: import('commander').Command): void => {
     c.exitOverride();
+    // Mandatory options may come from --config: applyConfig checks them after merging the file.
+    (c as unknown as { missingMandatoryOptionValue: () => void }).missingMandatoryOptionValue = () => undefined;
     c.showSuggestionAfterError(false);
     c.configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `scoresde: ${s}` : s) });
     for (const sub of c.commands) prepare(sub);

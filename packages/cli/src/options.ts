@@ -52,6 +52,15 @@ export function withCommonOptions(cmd: Command, opts: { seed?: boolean; backend?
  * camelCase or kebab-case (`corrector-steps` or `correctorSteps`).
  */
 export function applyConfig(cmd: Command): void {
+  mergeConfigFile(cmd);
+  for (const opt of cmd.options) {
+    if (opt.mandatory && cmd.getOptionValue(opt.attributeName()) === undefined) {
+      throw new ScoresdeError(`required option '${opt.flags}' not specified (on the command line or in --config)`);
+    }
+  }
+}
+
+function mergeConfigFile(cmd: Command): void {
   const file = cmd.getOptionValue('config') as string | undefined;
   if (!file) return;
   let raw: unknown;

@@ -2,11 +2,19 @@
 import { Command } from 'commander';
 import { pluginsCommand } from './commands/plugins.js';
 import { sampleCommand } from './commands/sample.js';
+import { reconstructCommand } from './commands/reconstruct.js';
+import { scoreCommand } from './commands/score.js';
+import { doctorCommand } from './commands/doctor.js';
+import { pngCommand } from './commands/png.js';
 import { forwardCommand } from './commands/forward.js';
 import { baselineCommand } from './commands/baseline.js';
 import { metricsCommand } from './commands/metrics.js';
 import { batchCommand } from './commands/batch.js';
 import { trainCommand } from './commands/train.js';
+import { likelihoodCommand } from './commands/likelihood.js';
+import { encodeCommand } from './commands/encode.js';
+import { decodeCommand } from './commands/decode.js';
+import { interpolateCommand } from './commands/interpolate.js';
 
 export function buildProgram(): Command {
   const program = new Command('scoresde')
@@ -14,11 +22,19 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError(false);
   program.addCommand(sampleCommand());
+  program.addCommand(reconstructCommand());
+  program.addCommand(scoreCommand());
   program.addCommand(forwardCommand());
   program.addCommand(baselineCommand());
   program.addCommand(metricsCommand());
   program.addCommand(batchCommand());
   program.addCommand(trainCommand());
+  program.addCommand(likelihoodCommand());
+  program.addCommand(encodeCommand());
+  program.addCommand(decodeCommand());
+  program.addCommand(interpolateCommand());
   program.addCommand(pluginsCommand());
+  program.addCommand(pngCommand());
+  program.addCommand(doctorCommand());
   return program;
 }
