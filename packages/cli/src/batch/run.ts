@@ -64,7 +64,9 @@ export function seriesSeed(seed: number, key: string): number {
 
 function skippedRow(s: SkippedFile, inDir: string): ReportRow {
   const failed = s.kind === 'malformed' || s.kind === 'unsupported';
-  return { input: relative(inDir, s.path), output: [], status: failed ? 'failed' : 'skipped', reason: `${s.kind}: ${s.reason}` };
+  // Paths inside reasons (e.g. "same SOPInstanceUID as …") are made relative to --in like `input`.
+  const reason = `${s.kind}: ${s.reason}`.split(`${inDir}${sep}`).join('');
+  return { input: relative(inDir, s.path), output: [], status: failed ? 'failed' : 'skipped', reason };
 }
 
 /** Remove temporary files left in a series folder by a killed run. */
