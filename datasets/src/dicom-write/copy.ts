@@ -5,7 +5,8 @@
  * carry over and (b) what cannot be trusted to stay valid once the pixels change:
  * - File Meta (0002,xxxx), group lengths (gggg,0000), private (odd-group) elements;
  * - the Image Pixel module and other pixel-dependent attributes of group 0028, except
- *   PixelSpacing, pixel-spacing calibration, WindowCenter / Width / Explanation (kept unless the
+ *   NumberOfFrames / FrameIncrementPointer (the writer takes single-frame sources only, so these
+ *   stay true), PixelSpacing, PixelAspectRatio, pixel-spacing calibration, WindowCenter / Width / Explanation (kept unless the
  *   source was MONOCHROME1 and inverted), PixelIntensityRelationship (+ sign), QualityControl /
  *   BurnedInAnnotation, LossyImageCompressionRatio / Method;
  * - overlays (60xx), curves (50xx), Pixel Data and its float / double variants (7FE0), the icon
@@ -31,7 +32,7 @@ const TEXT_VRS = new Set(['SH', 'LO', 'ST', 'LT', 'UT', 'UC', 'PN']);
 const SWAP: Record<string, number> = { US: 2, SS: 2, OW: 2, AT: 2, UL: 4, SL: 4, FL: 4, OL: 4, OF: 4, FD: 8, OD: 8, SV: 8, UV: 8, OV: 8 };
 
 /** Group 0028 attributes that stay valid for new pixels (see module doc). */
-const KEPT_0028 = new Set([0x0030, 0x0a02, 0x0a04, 0x1040, 0x1041, 0x0300, 0x0301, 0x2112, 0x2114]);
+const KEPT_0028 = new Set([0x0008, 0x0009, 0x0030, 0x0034, 0x0a02, 0x0a04, 0x1040, 0x1041, 0x0300, 0x0301, 0x2112, 0x2114]);
 const WINDOW_0028 = new Set([0x1050, 0x1051, 0x1055]);
 
 /** Top-level tags the derived object writes itself or drops. */
