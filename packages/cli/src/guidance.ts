@@ -5,8 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Command } from 'commander';
 import { parseSetArgs, ScoresdeError, type Classifier, type ForwardOperator, type LikelihoodTerm, type ScoreModel, type Tensor } from '@scoresde/core';
 import type { CliContext } from './context.js';
+import { floatArg, intArg } from './options.js';
 
 export async function resolveClassifier(spec: string, ctx: CliContext, model: ScoreModel): Promise<Classifier> {
   const { classifiers } = ctx.registries;
@@ -78,4 +80,33 @@ export async function buildTerms(ctx: CliContext, model: ScoreModel, req: TermRe
     throw e;
   }
   return terms;
+}
+
+export interface ClassFlags {
+  class?: number;
+  classifier?: string;
+  scale?: number;
+}
+
+/** --class K --classifier C --scale W. */
+export function withClassOptions(cmd: Command): Command {
+  return cmd
+    .option('--class <k>', 'class guidance toward class K (class-conditional sampling)', intArg('--class', 0))
+    .option('--classifier <c>', 'gmm-exact | conv:CKPT | CKPT (a trained noise-conditional classifier)')
+    .option('--scale <w>', 'class guidance scale (default 1)', floatArg('--scale'));
+}
+
+/** The classifier the class flags ask for, checked against the requested class; undefined without them. */
+export async function classifierFromFlags(ctx: CliContext, model: ScoreModel, o: ClassFlags): Promise<Classifier | undefined> {
+  if (o.class === undefined && o.classifier === undefined) {
+    if (o.scale !== undefined) throw new ScoresdeError('--scale needs --class and --classifier');
+    return undefined;
+  }
+  if (o.class === undefined || o.classifier === undefined) throw new ScoresdeError('class guidance needs both --class K and --classifier C');
+  const classifier = await resolveClassifier(o.classifier, ctx, model);
+  if (o.class >= classifier.numClasses) {
+    classifier.dispose?.();
+    throw new ScoresdeError(`--class ${o.class} is out of range: the classifier has ${classifier.numClasses} classes (0..${classifier.numClasses - 1})`);
+  }
+  return classifier;
 }

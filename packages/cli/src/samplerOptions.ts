@@ -56,3 +56,8 @@ export async function pcParts(ctx: CliContext, o: SamplerFlags, sde: SDE): Promi
   const corrector = await ctx.registries.correctors.create(o.corrector, correctorParams, { sde });
   return { predictor, corrector };
 }
+
+/** The sampler settings `reconstruct()` takes, from the flags. */
+export function samplerSettings(o: SamplerFlags) {
+  return { sampler: o.sampler, steps: o.steps, eps: o.eps, denoise: o.denoise, method: o.method, rtol: o.rtol, atol: o.atol };
+}

@@ -4,19 +4,19 @@
  * optionally combined with class guidance.
  */
 import { Command } from 'commander';
-import { tf, Rng, initBackend, ScoresdeError, writeNpy, type Classifier, type Tensor } from '@scoresde/core';
+import { tf, Rng, initBackend, ScoresdeError, writeNpy, type Tensor } from '@scoresde/core';
 import { reconstruct } from '@scoresde/guidance';
-import { withCommonOptions, applyConfig, collect, intArg, floatArg, type CommonOptions } from '../options.js';
-import { withSamplerOptions, resolveSde, pcParts, type SamplerFlags } from '../samplerOptions.js';
+import { withCommonOptions, applyConfig, collect, intArg, type CommonOptions } from '../options.js';
+import { withSamplerOptions, resolveSde, pcParts, samplerSettings, type SamplerFlags } from '../samplerOptions.js';
 import { createCliContext } from '../context.js';
 import { resolveModel } from '../model.js';
 import { createOperator, measurementBatch } from '../operator.js';
-import { buildTerms, resolveClassifier } from '../guidance.js';
+import { buildTerms, classifierFromFlags, withClassOptions, type ClassFlags } from '../guidance.js';
 import { readArray } from '../io/arrays.js';
 import { printJson, progressReporter } from '../output.js';
 import { checkFinite } from './sample.js';
 
-interface ReconstructFlags extends CommonOptions, SamplerFlags {
+interface ReconstructFlags extends CommonOptions, SamplerFlags, ClassFlags {
   operator: string;
   set: string[];
   model: string;
@@ -27,9 +27,6 @@ interface ReconstructFlags extends CommonOptions, SamplerFlags {
   samples: number;
   meanOut?: string;
   stdOut?: string;
-  class?: number;
-  classifier?: string;
-  scale?: number;
 }
 
 export function reconstructCommand(): Command {
@@ -45,13 +42,11 @@ export function reconstructCommand(): Command {
     .option('--samples <k>', 'number of posterior samples K', intArg('--samples', 1), 1)
     .option('--mean-out <file.npy>', 'also write the posterior mean [H, W, C]')
     .option('--std-out <file.npy>', 'also write the per-pixel posterior standard deviation [H, W, C]')
-    .option('--class <k>', 'add class guidance toward class K', intArg('--class', 0))
-    .option('--classifier <c>', 'gmm-exact | conv:CKPT | CKPT')
-    .option('--scale <w>', 'class guidance scale', floatArg('--scale'))
     .addHelpText(
       'after',
       '\nExample:\n  scoresde reconstruct --operator mri --set acceleration=8 --model ./prior --in kspace.npy --samples 4 --steps 500 --out x.npy --mean-out mean.npy --std-out std.npy\n',
     );
+  withClassOptions(cmd);
   withSamplerOptions(cmd);
   withCommonOptions(cmd);
   cmd.action(async (_o, c: Command) => {
@@ -73,12 +68,7 @@ async function runReconstruct(o: ReconstructFlags): Promise<void> {
   const yShape = measurementBatch(yArr.shape, operator, o.in);
   if (yShape[0] !== 1) throw new ScoresdeError(`${o.in}: reconstruct takes one measurement, got a batch of ${yShape[0]}`);
   const { predictor, corrector } = await pcParts(ctx, o, model.sde);
-  let classifier: Classifier | undefined;
-  if (o.class !== undefined || o.classifier !== undefined) {
-    if (o.class === undefined || o.classifier === undefined) throw new ScoresdeError('class guidance needs both --class K and --classifier C');
-    classifier = await resolveClassifier(o.classifier, ctx, model);
-    if (o.class >= classifier.numClasses) throw new ScoresdeError(`--class ${o.class} is out of range: the classifier has ${classifier.numClasses} classes (0..${classifier.numClasses - 1})`);
-  }
+  const classifier = await classifierFromFlags(ctx, model, o);
   const guidance = o.guidance.length > 0 ? o.guidance : [operator.decomposition ? 'projection' : 'dps'];
   const y = tf.tensor(yArr.data, yShape, 'float32');
   const started = Date.now();
@@ -91,15 +81,9 @@ async function runReconstruct(o: ReconstructFlags): Promise<void> {
       samples: o.samples,
       batchSize: o.batchSize,
       rng: new Rng(o.seed),
-      sampler: o.sampler,
+      ...samplerSettings(o),
       predictor,
       corrector,
-      steps: o.steps,
-      eps: o.eps,
-      denoise: o.denoise,
-      method: o.method,
-      rtol: o.rtol,
-      atol: o.atol,
       onStep: progressReporter('reconstruct', !o.quiet),
     });
     held.push(r.samples, ...(r.mean ? [r.mean] : []), ...(r.std ? [r.std] : []));

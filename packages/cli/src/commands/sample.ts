@@ -3,22 +3,19 @@
  * sampler and write them as [N, H, W, C] float32 .npy.
  */
 import { Command } from 'commander';
-import { Rng, initBackend, ScoresdeError, writeNpy, type Classifier } from '@scoresde/core';
+import { Rng, initBackend, ScoresdeError, writeNpy } from '@scoresde/core';
 import { reconstruct } from '@scoresde/guidance';
-import { withCommonOptions, applyConfig, intArg, floatArg, type CommonOptions } from '../options.js';
-import { withSamplerOptions, resolveSde, pcParts, type SamplerFlags } from '../samplerOptions.js';
+import { withCommonOptions, applyConfig, intArg, type CommonOptions } from '../options.js';
+import { withSamplerOptions, resolveSde, pcParts, samplerSettings, type SamplerFlags } from '../samplerOptions.js';
 import { createCliContext } from '../context.js';
 import { resolveModel } from '../model.js';
-import { buildTerms, resolveClassifier } from '../guidance.js';
+import { buildTerms, classifierFromFlags, withClassOptions, type ClassFlags } from '../guidance.js';
 import { printJson, progressReporter } from '../output.js';
 
-interface SampleOptions extends CommonOptions, SamplerFlags {
+interface SampleOptions extends CommonOptions, SamplerFlags, ClassFlags {
   model: string;
   n: number;
   out: string;
-  class?: number;
-  classifier?: string;
-  scale?: number;
 }
 
 export function sampleCommand(): Command {
@@ -27,13 +24,11 @@ export function sampleCommand(): Command {
     .requiredOption('--model <model>', 'gaussian:MEAN.npy,COV.npy | gmm:SPEC.json | model folder | registered name')
     .requiredOption('--n <n>', 'number of samples', intArg('--n', 1))
     .requiredOption('--out <file.npy>', 'output .npy, [N, H, W, C] float32')
-    .option('--class <k>', 'class-conditional sampling: the class index', intArg('--class', 0))
-    .option('--classifier <c>', 'gmm-exact | conv:CKPT | CKPT (a trained noise-conditional classifier)')
-    .option('--scale <w>', 'classifier guidance scale (default 1)', floatArg('--scale'))
     .addHelpText(
       'after',
       '\nExample:\n  scoresde sample --model gaussian:mean.npy,cov.npy --sde vp --sampler pc --steps 1000 --n 4000 --seed 1 --out samples.npy --json\n',
     );
+  withClassOptions(cmd);
   withSamplerOptions(cmd);
   withCommonOptions(cmd);
   cmd.action(async (_o, c: Command) => {
@@ -51,12 +46,7 @@ async function runSample(o: SampleOptions): Promise<void> {
   const sde = model.sde;
   const { predictor, corrector } = await pcParts(ctx, o, sde);
 
-  let classifier: Classifier | undefined;
-  if (o.class !== undefined || o.classifier !== undefined) {
-    if (o.class === undefined || o.classifier === undefined) throw new ScoresdeError('class-conditional sampling needs both --class K and --classifier C');
-    classifier = await resolveClassifier(o.classifier, ctx, model);
-    if (o.class >= classifier.numClasses) throw new ScoresdeError(`--class ${o.class} is out of range: the classifier has ${classifier.numClasses} classes (0..${classifier.numClasses - 1})`);
-  } else if (o.scale !== undefined) throw new ScoresdeError('--scale needs --class and --classifier');
+  const classifier = await classifierFromFlags(ctx, model, o);
   const terms = await buildTerms(ctx, model, { guidance: [], guidanceSet: [], classifier, label: o.class, scale: o.scale });
 
   const started = Date.now();
@@ -67,15 +57,9 @@ async function runSample(o: SampleOptions): Promise<void> {
     samples: o.n,
     batchSize: Math.min(o.batchSize ?? 4096, o.n),
     rng: new Rng(o.seed),
-    sampler: o.sampler,
+    ...samplerSettings(o),
     predictor,
     corrector,
-    steps: o.steps,
-    eps: o.eps,
-    denoise: o.denoise,
-    method: o.method,
-    rtol: o.rtol,
-    atol: o.atol,
     onStep: progress,
     noSummary: true,
   });
