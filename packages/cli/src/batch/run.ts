@@ -89,9 +89,9 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
   if (outDir === inDir || outDir.startsWith(inDir + sep)) throw new ScoresdeError(`--out ${o.outDir} must not be inside --in ${o.inDir} (outputs would be read as inputs next time)`);
   const task = o.task;
   const key = taskKey(task);
-  await mkdir(outDir, { recursive: true });
-  const manifest = loadManifest(outDir, key, o.resume);
   const scan = await scanDicomFolder(inDir);
+  const manifest = loadManifest(outDir, key, o.resume);
+  await mkdir(outDir, { recursive: true });
   const rows: ReportRow[] = scan.skipped.map((s) => skippedRow(s, inDir));
   const throttle = Number(process.env['SCORESDE_BATCH_THROTTLE_MS'] ?? 0);
   const recon = task.kind === 'reconstruct' ? await SeriesReconstructor.create(task, o.ctx!) : undefined;
