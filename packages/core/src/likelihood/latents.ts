@@ -3,7 +3,7 @@
  * encode two images with `odeEncode` (x_ε → z = x_T), interpolate spherically,
  *   slerp(z_a, z_b; λ) = sin((1 − λ)θ)/sin θ · z_a + sin(λθ)/sin θ · z_b,
  *   θ = arccos(⟨z_a, z_b⟩ / (‖z_a‖ ‖z_b‖)),  λ_k = k/(K − 1), k = 0 … K − 1,
- * (linear interpolation when θ < 1e-6), and decode all K latents as one batch with `odeDecode`.
+ * (linear interpolation when θ < 1e-6; antipodal latents are refused), and decode all K latents as one batch with `odeDecode`.
  * λ = 0 and 1 give z_a and z_b exactly (coefficients 1 and 0 computed on the host), so the end
  * frames are decode(encode(a)) and decode(encode(b)).
  */
@@ -35,6 +35,7 @@ export async function slerp(za: Tensor, zb: Tensor, steps: number): Promise<Tens
   })) as [number, number, number];
   if (!(na > 0 && nb > 0)) throw new ScoresdeError('slerp: a latent is zero (no direction to interpolate)');
   const theta = Math.acos(Math.min(1, Math.max(-1, dot / (na * nb))));
+  if (Math.PI - theta < 1e-6) throw new ScoresdeError('slerp: the two latents point in opposite directions (the great circle between them is not unique)');
   const coefs = slerpCoefficients(theta, steps);
   return tf.tidy(() => tf.concat(coefs.map(([ca, cb]) => tf.add(tf.mul(za, ca), tf.mul(zb, cb))), 0));
 }

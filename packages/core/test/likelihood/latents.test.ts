@@ -42,6 +42,9 @@ describe('slerp', () => {
     expect(v[0]!.flat(2)).toEqual([3, 0, 0, 0]);
     expect(v[6]!.flat(2)[2]).toBe(3);
     for (const frame of v) expect(Math.hypot(...frame.flat(2))).toBeCloseTo(3, 5);
+    const neg = tf.neg(za);
+    await expect(slerp(za, neg, 3)).rejects.toThrow(/opposite directions/);
+    neg.dispose();
     tf.dispose([za, zb, z]);
   });
 });
