@@ -6,11 +6,13 @@
  * - wrong there in tfjs 4.22: MaxPoolGrad, AvgPoolGrad, ResizeNearestNeighborGrad,
  *   ResizeBilinearGrad, Conv3DBackpropInputV2/FilterV2 (replaced), the forward convolutions with
  *   pad 'same' and stride > filter and _FusedMatMul with a bias (wrapped).
- * The cpu backend gets the AvgPool/resize gradient fixes too (CPU_KERNEL_FIXES).
+ * The cpu backend gets the AvgPool/resize gradient fixes too (CPU_KERNEL_FIXES) and a
+ * bit-identical but ~50× faster Conv2DBackpropFilter (cpu/conv2dBackpropFilter.ts).
  * Call before or after `tf.setBackend('wasm')`: kernels are looked up at run time; wrappers keep
  * the built-in's setup function. Idempotent.
  */
 import { tf } from '../tf.js';
+import { conv2dBackpropFilterCpuConfig } from './cpu/conv2dBackpropFilter.js';
 import { conv2dBackpropFilterConfig } from './wasm/conv2dBackpropFilter.js';
 import { conv2dBackpropInputConfig } from './wasm/conv2dBackpropInput.js';
 import { depthwiseConv2dBackpropFilterConfig } from './wasm/depthwiseConv2dBackpropFilter.js';
@@ -94,7 +96,14 @@ export function registerWasmKernels(): void {
   install(builtinWrappers());
 }
 
-/** Register CPU_KERNEL_FIXES on the 'cpu' backend. */
+let cpuFilterGrad: tf.KernelConfig | undefined;
+
+/** Register CPU_KERNEL_FIXES and the fast (bit-identical) cpu Conv2DBackpropFilter on 'cpu'. */
 export function registerCpuKernelFixes(): void {
   install(CPU_KERNEL_FIXES);
+  const have = tf.getKernel('Conv2DBackpropFilter', 'cpu');
+  if (!cpuFilterGrad || have !== cpuFilterGrad) {
+    cpuFilterGrad = conv2dBackpropFilterCpuConfig(replaced.get('cpu/Conv2DBackpropFilter') ?? have);
+    install([cpuFilterGrad]);
+  }
 }
