@@ -122,7 +122,7 @@ describe('scoresde sample', () => {
       ['unknown SDE', () => ['--model', model, '--sde', 'vq'], /unknown sde 'vq'/],
       ['unknown predictor', () => ['--model', model, '--sde', 'vp', '--predictor', 'magic'], /unknown predictor 'magic'/],
       ['unknown model', () => ['--model', 'gauss:x.npy'], /no score model named 'gauss'/],
-      ['unknown SDE parameter', () => ['--model', model, '--sde', 've', '--sde-set', 'sigmamax=3'], /sde 've': invalid parameters/],
+      ['unknown SDE parameter', () => ['--model', model, '--sde', 've', '--sde-set', 'sigmamax=3'], /sde 've': unknown parameter 'sigmamax' \(known: sigma_min, sigma_max, N\)/],
       ['missing SDE for an analytic prior', () => ['--model', model], /sde/i],
       ['bad sample count', () => ['--model', model, '--sde', 'vp', '--n', '0'], /--n must be an integer ≥ 1/],
       ['malformed plugin', () => ['--model', model, '--sde', 'vp', '--plugin', join(repoRoot, 'packages/core/test/plugin/fixtures/malformed.mjs')], /plugin 'malformed-plugin' is malformed/],

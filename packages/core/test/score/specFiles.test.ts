@@ -117,7 +117,7 @@ describe('gaussian:MEAN.npy,COV.npy', () => {
     await expectError(create('gaussian', 'mean.npy,cov64.npy'), /not float32/);
     await expectError(create('gaussian', 'mean.npy,nonpsd.npy'), /not positive semi-definite/);
     await expectError(create('gaussian', 'mean.npy,absent.npy'), /cannot read/);
-    await expectError(reg.scoreModels.create('gaussian', { psd: 1 }, { spec: 'mean.npy,cov.npy', cwd: dir, registries: reg, sde }), /invalid parameters/);
+    await expectError(reg.scoreModels.create('gaussian', { psd: 1 }, { spec: 'mean.npy,cov.npy', cwd: dir, registries: reg, sde }), /unknown parameter 'psd' \(known: /);
   });
 });
 
