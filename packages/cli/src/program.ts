@@ -5,6 +5,7 @@ import { sampleCommand } from './commands/sample.js';
 import { reconstructCommand } from './commands/reconstruct.js';
 import { scoreCommand } from './commands/score.js';
 import { doctorCommand } from './commands/doctor.js';
+import { calibrateCommand } from './commands/calibrate.js';
 import { pngCommand } from './commands/png.js';
 import { forwardCommand } from './commands/forward.js';
 import { baselineCommand } from './commands/baseline.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   program.addCommand(sampleCommand());
   program.addCommand(reconstructCommand());
   program.addCommand(scoreCommand());
+  program.addCommand(calibrateCommand());
   program.addCommand(forwardCommand());
   program.addCommand(baselineCommand());
   program.addCommand(metricsCommand());
