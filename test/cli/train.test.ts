@@ -5,9 +5,10 @@
  */
 import { describe, expect, it, beforeAll } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseNpy } from '@scoresde/core';
-import { runCli, tempDir, writeNpyFile, expectOneLineError } from '../helpers/cli.js';
+import { runCli, tempDir, writeNpyFile, expectOneLineError, cliPath, repoRoot } from '../helpers/cli.js';
 
 const MICRO = {
   model: { name: 'ncsnpp', nf: 8, ch_mult: [1, 2], num_res_blocks: 1, attn_resolutions: [4], fir: false, progressive_input: 'none', embedding_type: 'fourier', scale_by_sigma: true, dropout: 0.1, ema_rate: 0.95 },
@@ -25,7 +26,7 @@ beforeAll(() => {
 describe('scoresde train', () => {
   it('trains, reports JSON, writes a model folder that `sample --model DIR` takes', async () => {
     const out = join(dir, 'run');
-    const r = await runCli(['train', '--data', 'ellipses', '--size', '16', '--model-config', micro, '--steps', '3', '--batch-size', '4', '--lr', '1e-3', '--out', out, '--backend', 'wasm', '--json', '--seed', '1']);
+    const r = await runCli(['train', '--data', 'ellipses', '--size', '16', '--model-config', micro, '--steps', '3', '--batch-size', '4', '--micro-batch', '2', '--lr', '1e-3', '--out', out, '--backend', 'wasm', '--json', '--seed', '1']);
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as { step: number; steps_run: number; loss: number; steps_per_second: number; backend: string; parameters: number };
     expect(s.step).toBe(3);
@@ -39,12 +40,12 @@ describe('scoresde train', () => {
     const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as {
       training: { sde: string };
       data: { image_size: number; centered: boolean };
-      train: { step: number; data: string; ema_rate: number; optim: { lr: number; warmup: number; grad_clip: number } };
+      train: { step: number; data: string; ema_rate: number; micro_batch: number; optim: { lr: number; warmup: number; grad_clip: number } };
     };
     expect(cfg.training.sde).toBe('vesde');
     expect(cfg.data).toMatchObject({ image_size: 16, centered: false });
     // Flags win over the config file's optim / model.ema_rate, which win over the defaults.
-    expect(cfg.train).toMatchObject({ step: 3, data: 'ellipses(size=16,count=100000,seed=0)', ema_rate: 0.95, optim: { lr: 1e-3, warmup: 1, grad_clip: 0.5 } });
+    expect(cfg.train).toMatchObject({ step: 3, data: 'ellipses(size=16,count=100000,seed=0)', ema_rate: 0.95, micro_batch: 2, optim: { lr: 1e-3, warmup: 1, grad_clip: 0.5 } });
 
     const samples = join(dir, 's.npy');
     const q = await runCli(['sample', '--model', out, '--n', '2', '--steps', '4', '--out', samples, '--backend', 'wasm', '--seed', '2']);
@@ -77,6 +78,34 @@ describe('scoresde train', () => {
     // An option that contradicts the saved run is refused.
     const line = expectOneLineError(await runCli(['train', '--out', half, '--resume', '--steps', '4', '--batch-size', '3', '--backend', 'cpu']));
     expect(line).toMatch(/--resume: batchSize: 3 given, the run has 2/);
+  });
+
+  it('Ctrl-C saves a checkpoint at the step reached and exits 130; --resume continues from it', async () => {
+    const out = join(dir, 'interrupted');
+    const child = spawn(process.execPath, [cliPath, 'train', '--data', 'shapes', '--size', '8', '--model-config', micro, '--steps', '40', '--batch-size', '2', '--out', out, '--backend', 'wasm', '--json'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let sent = false;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      if (!sent && /train: \d+\/40/.test(d.toString())) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number>((res) => child.on('close', (c) => res(c ?? -1)));
+    expect(code).toBe(130);
+    const s = JSON.parse(stdout) as { interrupted: boolean; step: number };
+    expect(s.interrupted).toBe(true);
+    expect(s.step).toBeGreaterThanOrEqual(1);
+    expect(s.step).toBeLessThan(40);
+    const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { train: { step: number } };
+    expect(cfg.train.step).toBe(s.step);
+    const r = await runCli(['train', '--out', out, '--resume', '--steps', String(s.step + 1), '--backend', 'wasm', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ start_step: s.step, step: s.step + 1 });
   });
 
   it('bad input gives one line and writes nothing', async () => {

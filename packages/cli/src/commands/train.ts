@@ -44,6 +44,7 @@ interface TrainOptions extends CommonOptions {
   sdeSet: string[];
   steps: number;
   batchSize: number;
+  microBatch?: number;
   lr: number;
   warmup: number;
   gradClip: number;
@@ -73,6 +74,7 @@ export function trainCommand(): Command {
     .option('--sde-set <k=v>', 'SDE setting (repeatable): sigma_min, sigma_max, beta_min, beta_max, N', collect, [])
     .option('--steps <n>', 'total optimisation steps (a resumed run continues up to this)', intArg('--steps', 1), 1000)
     .option('--batch-size <b>', 'batch size', intArg('--batch-size', 1), 16)
+    .option('--micro-batch <m>', 'samples per forward/backward pass (gradient accumulation; bounds memory, e.g. on wasm at 64²)', intArg('--micro-batch', 1))
     .option('--lr <lr>', 'Adam learning rate', floatArg('--lr', 0), 2e-4)
     .option('--warmup <n>', 'linear learning-rate warm-up steps', intArg('--warmup', 0), 5000)
     .option('--grad-clip <c>', 'clip the global gradient norm (negative: off)', floatArg('--grad-clip'), 1)
@@ -204,6 +206,7 @@ function recipeFrom(o: TrainOptions, data: Dataset, explicit: Set<string>): Trai
     data: data.description,
     seed: o.seed,
     batchSize: pick('batchSize', o.batchSize, f.batchSize),
+    microBatch: o.microBatch,
     adam: {
       lr: pick('lr', o.lr, f.lr),
       warmup: pick('warmup', o.warmup, f.warmup),
@@ -218,13 +221,14 @@ function recipeFrom(o: TrainOptions, data: Dataset, explicit: Set<string>): Trai
 
 /** On --resume, refuse options given explicitly that contradict the saved run. */
 function checkResumeOptions(o: TrainOptions, explicit: Set<string>, saved: TrainRecipe, savedConfig: NetworkConfig, data: Dataset): void {
-  const recipeKeys = ['seed', 'batchSize', 'lr', 'warmup', 'gradClip', 'ema', 'likelihoodWeighting'];
+  const recipeKeys = ['seed', 'batchSize', 'microBatch', 'lr', 'warmup', 'gradClip', 'ema', 'likelihoodWeighting'];
   if (recipeKeys.some((k) => explicit.has(k))) {
     const mine = recipeFrom(o, data, explicit);
     const merged: TrainRecipe = {
       ...saved,
       seed: explicit.has('seed') ? mine.seed : saved.seed,
       batchSize: explicit.has('batchSize') ? mine.batchSize : saved.batchSize,
+      microBatch: explicit.has('microBatch') ? mine.microBatch : saved.microBatch,
       emaRate: explicit.has('ema') ? mine.emaRate : saved.emaRate,
       likelihoodWeighting: explicit.has('likelihoodWeighting') ? mine.likelihoodWeighting : saved.likelihoodWeighting,
       adam: {
@@ -283,6 +287,8 @@ async function runTrain(o: TrainOptions, explicit: Set<string>): Promise<void> {
     }
     while (trainer.step < o.steps && !interrupted) {
       const info = await trainer.trainStep();
+      // Let signals (Ctrl-C) and output through: the step itself may never leave the microtask queue.
+      await new Promise<void>((r) => setImmediate(r));
       lastLoss = info.loss;
       smooth = Number.isNaN(smooth) ? info.loss : 0.95 * smooth + 0.05 * info.loss;
       const now = Date.now();
