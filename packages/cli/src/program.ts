@@ -6,6 +6,7 @@ import { reconstructCommand } from './commands/reconstruct.js';
 import { scoreCommand } from './commands/score.js';
 import { doctorCommand } from './commands/doctor.js';
 import { calibrateCommand } from './commands/calibrate.js';
+import { trainClassifierCommand } from './commands/trainClassifier.js';
 import { pngCommand } from './commands/png.js';
 import { forwardCommand } from './commands/forward.js';
 import { baselineCommand } from './commands/baseline.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   program.addCommand(reconstructCommand());
   program.addCommand(scoreCommand());
   program.addCommand(calibrateCommand());
+  program.addCommand(trainClassifierCommand());
   program.addCommand(forwardCommand());
   program.addCommand(baselineCommand());
   program.addCommand(metricsCommand());
