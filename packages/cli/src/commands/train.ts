@@ -249,6 +249,21 @@ function checkResumeOptions(o: TrainOptions, explicit: Set<string>, saved: Train
   }
 }
 
+/** One step; a WebAssembly abort (usually the wasm heap running out) becomes a one-line hint. */
+async function trainStepOrExplain(trainer: Trainer, backend: string): ReturnType<Trainer['trainStep']> {
+  try {
+    return await trainer.trainStep();
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError || (e instanceof Error && /^(Aborted|memory access out of bounds)/.test(e.message))) {
+      const b = trainer.recipe.microBatch;
+      throw new ScoresdeError(
+        `training step ${trainer.step + 1} failed inside the ${backend} backend (${e.message.split('\n')[0]}); the wasm heap is probably exhausted: try --micro-batch ${Math.max(1, Math.floor(b / 2))} (now ${b})`,
+      );
+    }
+    throw e;
+  }
+}
+
 async function runTrain(o: TrainOptions, explicit: Set<string>): Promise<void> {
   const out = resolve(o.out);
   let trainer: Trainer;
@@ -286,7 +301,7 @@ async function runTrain(o: TrainOptions, explicit: Set<string>): Promise<void> {
       process.stderr.write(`train: ${trainer.config.name} ${trainer.config.sde} ${params} parameters, data ${trainer.data.description}, backend ${backend.active}, from step ${startStep} to ${o.steps}\n`);
     }
     while (trainer.step < o.steps && !interrupted) {
-      const info = await trainer.trainStep();
+      const info = await trainStepOrExplain(trainer, backend.active);
       // Let signals (Ctrl-C) and output through: the step itself may never leave the microtask queue.
       await new Promise<void>((r) => setImmediate(r));
       lastLoss = info.loss;
