@@ -17,6 +17,8 @@ import { likelihoodCommand } from './commands/likelihood.js';
 import { encodeCommand } from './commands/encode.js';
 import { decodeCommand } from './commands/decode.js';
 import { interpolateCommand } from './commands/interpolate.js';
+import { workerCommand } from './commands/worker.js';
+import { queueCommand } from './commands/queue.js';
 
 export function buildProgram(): Command {
   const program = new Command('scoresde')
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
   program.addCommand(baselineCommand());
   program.addCommand(metricsCommand());
   program.addCommand(batchCommand());
+  program.addCommand(workerCommand());
+  program.addCommand(queueCommand());
   program.addCommand(trainCommand());
   program.addCommand(likelihoodCommand());
   program.addCommand(encodeCommand());

@@ -62,7 +62,7 @@ export function seriesSeed(seed: number, key: string): number {
   return (h ^ (seed >>> 0)) >>> 0;
 }
 
-function skippedRow(s: SkippedFile, inDir: string): ReportRow {
+export function skippedRow(s: SkippedFile, inDir: string): ReportRow {
   const failed = s.kind === 'malformed' || s.kind === 'unsupported';
   // Paths inside reasons (e.g. "same SOPInstanceUID as …") are made relative to --in like `input`.
   const reason = `${s.kind}: ${s.reason}`.split(`${inDir}${sep}`).join('');
@@ -155,7 +155,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
   return { ...summary, rows };
 }
 
-interface SeriesContext {
+export interface SeriesContext {
   inDir: string;
   outDir: string;
   task: BatchTask;
@@ -164,7 +164,7 @@ interface SeriesContext {
   pool: IdentityPool;
 }
 
-async function processSeries(s: DicomSeries, c: SeriesContext): Promise<ReportRow[]> {
+export async function processSeries(s: DicomSeries, c: SeriesContext): Promise<ReportRow[]> {
   const { task } = c;
   const rel = (p: string) => relative(c.inDir, p);
   const t0 = performance.now();

@@ -1,0 +1,211 @@
+/**
+ * Distributed batch (`batch --queue`, `worker`, `queue status|failed`) against real redis-server
+ * instances started here on random loopback ports: 3 worker processes over 12 synthetic series with
+ * one worker killed (-9) in the middle of a job; Redis down at the start; Redis restarted mid-run
+ * (append-only file, so the queue survives the restart); a series that fails on every attempt.
+ * Outputs are compared byte for byte with a single-machine `batch` of the same task.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { DicomDataset, encodePart10 } from '@scoresde/datasets';
+import { runCli, tempDir, cliPath, expectOneLineError } from '../helpers/cli.js';
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+function files(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) out.push(...files(p));
+    else out.push(p);
+  }
+  return out.sort();
+}
+const dcmFiles = (dir: string) => files(dir).filter((f) => !/report\.(json|csv)$|manifest\.json$/.test(f)).map((f) => relative(dir, f));
+
+/** `n` series of `slices` 16×16 16-bit images (pixel values from a fixed LCG). */
+function makeInput(dir: string, n: number, slices: number): string {
+  const inDir = join(dir, 'in');
+  let state = 12345;
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) % 4096;
+  for (let k = 0; k < n; k++) {
+    mkdirSync(join(inDir, `s${k}`), { recursive: true });
+    for (let j = 0; j < slices; j++) {
+      const sop = `1.2.826.0.1.3680043.9.7777.${k + 1}.${j + 1}`;
+      const ds = new DicomDataset()
+        .setString(0x00080008, 'CS', 'ORIGINAL\\PRIMARY\\AXIAL')
+        .setString(0x00080016, 'UI', '1.2.840.10008.5.1.4.1.1.7')
+        .setString(0x00080018, 'UI', sop)
+        .setString(0x00080060, 'CS', 'OT')
+        .setString(0x00100010, 'PN', `Queue^Test${k}`)
+        .setString(0x0020000d, 'UI', '1.2.826.0.1.3680043.9.7777.100')
+        .setString(0x0020000e, 'UI', `1.2.826.0.1.3680043.9.7777.${k + 1}`)
+        .setString(0x00200013, 'IS', String(j + 1))
+        .setUint16(0x00280002, 1)
+        .setString(0x00280004, 'CS', 'MONOCHROME2')
+        .setUint16(0x00280010, 16)
+        .setUint16(0x00280011, 16)
+        .setUint16(0x00280100, 16)
+        .setUint16(0x00280101, 12)
+        .setUint16(0x00280102, 11)
+        .setUint16(0x00280103, 0)
+        .set(0x7fe00010, { vr: 'OW', bytes: new Uint8Array(Uint16Array.from({ length: 256 }, next).buffer) });
+      writeFileSync(join(inDir, `s${k}`, `${j}.dcm`), encodePart10(ds, { sopClassUid: '1.2.840.10008.5.1.4.1.1.7', sopInstanceUid: sop, implementationClassUid: '1.2', implementationVersionName: 'T' }));
+    }
+  }
+  return inDir;
+}
+
+function task(dir: string, t: object): string {
+  const p = join(dir, `task-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(p, JSON.stringify(t));
+  return p;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, cond: () => boolean, ms = 60_000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+interface Proc {
+  child: ChildProcess;
+  log: () => string;
+  exited: Promise<number | null>;
+}
+
+function spawnLogged(cmd: string, args: string[], env: Record<string, string> = {}): Proc {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let log = '';
+  child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+  return { child, log: () => log, exited };
+}
+
+async function startRedis(port: number, aofDir?: string): Promise<Proc> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', ''];
+  args.push(...(aofDir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', aofDir] : ['--appendonly', 'no']));
+  const p = spawnLogged('redis-server', [...args, '--daemonize', 'no']);
+  await until('redis-server', () => /Ready to accept connections/.test(p.log()) || p.child.exitCode !== null, 10_000);
+  if (p.child.exitCode !== null) throw new Error(`redis-server did not start: ${p.log()}`);
+  return p;
+}
+
+const randomPort = () => 20000 + Math.floor(Math.random() * 30000);
+
+function startWorker(url: string, delayMs: number): Proc {
+  return spawnLogged(process.execPath, [cliPath, 'worker', '--queue', url, '--lock-ms', '1000'], { SCORESDE_WORKER_DELAY_MS: String(delayMs) });
+}
+
+type Row = { input: string; output: string[]; status: string; reason: string; series?: string };
+const reportRows = (out: string) =>
+  (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { rows: Array<Row & { seconds?: number }> }).rows.map(({ seconds, ...r }) => {
+    void seconds;
+    return r;
+  });
+
+function expectSameOutputs(full: string, out: string): void {
+  const a = dcmFiles(full);
+  expect(dcmFiles(out)).toEqual(a);
+  for (const f of a) expect(Buffer.compare(readFileSync(join(full, f)), readFileSync(join(out, f))), f).toBe(0);
+  expect(reportRows(out)).toEqual(reportRows(full));
+}
+
+describe('scoresde batch --queue (BullMQ on a real redis-server)', () => {
+  it('3 workers, 12 series, one worker killed -9 mid-job: every output once, byte-identical to a single-machine batch; status and rerun', async () => {
+    const dir = tempDir();
+    const inDir = makeInput(dir, 12, 3);
+    const t = task(dir, { model: 'identity', seed: 5 });
+    const full = join(dir, 'full');
+    const ref = await runCli(['batch', '--in', inDir, '--out', full, '--task', t, '--quiet']);
+    expect(ref.code, ref.stderr).toBe(0);
+    expect(dcmFiles(full)).toHaveLength(36);
+
+    const port = randomPort();
+    const redis = await startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const workers = [0, 1, 2].map(() => startWorker(url, 400));
+    const out = join(dir, 'out');
+    const batch = runCli(['batch', '--queue', url, '--in', inDir, '--out', out, '--task', t, '--json']);
+    // Kill worker 0 while it holds a job (between its start line and its done line).
+    await until('worker 0 to start a job', () => /job (s-[0-9a-f]+) started/.test(workers[0]!.log()));
+    const killedJob = /job (s-[0-9a-f]+) started/.exec(workers[0]!.log())![1]!;
+    await sleep(150);
+    expect(workers[0]!.log()).not.toMatch(new RegExp(`job ${killedJob} done`));
+    workers[0]!.child.kill('SIGKILL');
+    const r = await batch;
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { ok: number; failed: number; series: number; enqueued: number };
+    expect([j.ok, j.failed, j.series, j.enqueued]).toEqual([36, 0, 12, 12]);
+    // The killed worker's job was handed back and finished by another worker.
+    expect(workers[1]!.log() + workers[2]!.log()).toMatch(new RegExp(`job ${killedJob} done`));
+    expectSameOutputs(full, out);
+    expect(files(out).some((f) => f.endsWith('.tmp'))).toBe(false);
+
+    const st = await runCli(['queue', 'status', '--queue', url, '--json']);
+    expect(st.code, st.stderr).toBe(0);
+    expect(JSON.parse(st.stdout)).toMatchObject({ waiting: 0, active: 0, completed: 12, failed: 0, total: 12, progress: 1 });
+    expect((await runCli(['queue', 'failed', '--queue', url])).stdout).toMatch(/no failed jobs/);
+
+    // Same command again: nothing enqueued, every series reused; same report rows.
+    const again = await runCli(['batch', '--queue', url, '--in', inDir, '--out', out, '--task', t, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ enqueued: 0, resumedSeries: 12, ok: 36 });
+    expectSameOutputs(full, out);
+
+    // Graceful shutdown: SIGTERM, exit 0.
+    for (const w of workers.slice(1)) w.child.kill('SIGTERM');
+    for (const w of workers.slice(1)) expect(await w.exited).toBe(0);
+    redis.child.kill('SIGKILL');
+  }, 90_000);
+
+  it('Redis down at the start: one clear line, non-zero exit, nothing written', async () => {
+    const dir = tempDir();
+    const inDir = makeInput(dir, 1, 1);
+    const out = join(dir, 'out');
+    const r = await runCli(['batch', '--queue', `redis://127.0.0.1:${randomPort()}`, '--in', inDir, '--out', out, '--task', task(dir, { model: 'identity' })]);
+    expect(expectOneLineError(r)).toMatch(/--queue redis:\/\/127\.0\.0\.1:\d+: cannot reach Redis \(ECONNREFUSED\)/);
+    expect(existsSync(out)).toBe(false);
+    expect(expectOneLineError(await runCli(['queue', 'status', '--queue', 'http://x:1']))).toMatch(/only redis:\/\/ URLs/);
+  });
+
+  it('Redis restarted mid-run: workers and the waiting batch reconnect, outputs complete and identical', async () => {
+    const dir = tempDir();
+    const inDir = makeInput(dir, 12, 2);
+    const t = task(dir, { model: 'identity', seed: 9 });
+    const full = join(dir, 'full');
+    expect((await runCli(['batch', '--in', inDir, '--out', full, '--task', t, '--quiet'])).code).toBe(0);
+    const port = randomPort();
+    const aof = join(dir, 'aof');
+    mkdirSync(aof);
+    let redis = await startRedis(port, aof);
+    const url = `redis://127.0.0.1:${port}`;
+    const workers = [0, 1].map(() => startWorker(url, 250));
+    const out = join(dir, 'out');
+    const batch = runCli(['batch', '--queue', url, '--in', inDir, '--out', out, '--task', t, '--json', '--lost-timeout', '60']);
+    await until('a finished job', () => workers.some((w) => / done in /.test(w.log())));
+    redis.child.kill('SIGTERM');
+    await redis.exited;
+    await sleep(1500);
+    redis = await startRedis(port, aof);
+    const r = await batch;
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: 24, failed: 0, series: 12 });
+    expectSameOutputs(full, out);
+    for (const w of workers) w.child.kill('SIGTERM');
+    for (const w of workers) expect(await w.exited).toBe(0);
+    redis.child.kill('SIGKILL');
+  }, 90_000);
+});
