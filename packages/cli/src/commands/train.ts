@@ -254,7 +254,7 @@ async function trainStepOrExplain(trainer: Trainer, backend: string): ReturnType
   try {
     return await trainer.trainStep();
   } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError || (e instanceof Error && /^(Aborted|memory access out of bounds)/.test(e.message))) {
+    if (e instanceof Error && (e.name === 'RuntimeError' || /^(Aborted|memory access out of bounds)/.test(e.message))) {
       const b = trainer.recipe.microBatch;
       throw new ScoresdeError(
         `training step ${trainer.step + 1} failed inside the ${backend} backend (${e.message.split('\n')[0]}); the wasm heap is probably exhausted: try --micro-batch ${Math.max(1, Math.floor(b / 2))} (now ${b})`,
