@@ -17,8 +17,10 @@ import { likelihoodCommand } from './commands/likelihood.js';
 import { encodeCommand } from './commands/encode.js';
 import { decodeCommand } from './commands/decode.js';
 import { interpolateCommand } from './commands/interpolate.js';
+import { benchCommand } from './commands/bench.js';
 import { workerCommand } from './commands/worker.js';
 import { queueCommand } from './commands/queue.js';
+import { demoCommand } from './commands/demo.js';
 
 export function buildProgram(): Command {
   const program = new Command('scoresde')
@@ -44,5 +46,7 @@ export function buildProgram(): Command {
   program.addCommand(pluginsCommand());
   program.addCommand(pngCommand());
   program.addCommand(doctorCommand());
+  program.addCommand(benchCommand());
+  program.addCommand(demoCommand());
   return program;
 }
