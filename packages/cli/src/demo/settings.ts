@@ -1,0 +1,77 @@
+/**
+ * Settings of `scoresde demo`: the full run (what the pack READMEs report) and `--quick` (a smoke
+ * run for tests: 2 phantoms, a handful of steps, no claim about quality).
+ *
+ * Cost model (2 shared CPU cores, wasm): the PC sampler evaluates the score twice per step
+ * (reverse-diffusion predictor + one Langevin corrector step) for all phantoms × samples at once,
+ * so a task costs ≈ 2 · steps forward passes of the network on a batch of phantoms·samples.
+ */
+import { ScoresdeError } from '@scoresde/core';
+
+export interface DemoSettings {
+  out: string;
+  /** Held-out phantoms (rows of the grids). */
+  phantoms: number;
+  /** Posterior samples per phantom (mean and std are over these). */
+  samples: number;
+  /** PC steps of the reconstructions. */
+  steps: number;
+  /** Langevin corrector signal-to-noise ratio (Song et al. 2022 use 0.16 for CT / MRI). */
+  snr: number;
+  /** Seed of the held-out phantoms (the packs were trained on ellipses seed 0). */
+  phantomSeed: number;
+  /** Sampler seed. */
+  seed: number;
+  /** PDHG iterations of the TV baseline. */
+  tvIters: number;
+  /** Projection λ of the CT task (MRI uses 1). */
+  ctLambda: number;
+  /** Shapes grid: samples per class and PC steps (0 samples: skip the shapes grid). */
+  shapesPerClass: number;
+  shapeSteps: number;
+  /** Classifier guidance scale of the shapes grid. */
+  classScale: number;
+  quick: boolean;
+}
+
+export interface DemoFlags {
+  out?: string;
+  phantoms?: number;
+  samples?: number;
+  steps?: number;
+  snr?: number;
+  phantomSeed?: number;
+  seed: number;
+  tvIters?: number;
+  ctLambda?: number;
+  shapesPerClass?: number;
+  shapeSteps?: number;
+  classScale?: number;
+  quick: boolean;
+}
+
+export const FULL = { phantoms: 8, samples: 2, steps: 100, tvIters: 300, shapesPerClass: 6, shapeSteps: 100 } as const;
+export const QUICK = { phantoms: 2, samples: 2, steps: 3, tvIters: 10, shapesPerClass: 1, shapeSteps: 3 } as const;
+
+export function resolveSettings(f: DemoFlags): DemoSettings {
+  const base = f.quick ? QUICK : FULL;
+  const s: DemoSettings = {
+    out: f.out ?? 'out/demo',
+    phantoms: f.phantoms ?? base.phantoms,
+    samples: f.samples ?? base.samples,
+    steps: f.steps ?? base.steps,
+    snr: f.snr ?? 0.16,
+    phantomSeed: f.phantomSeed ?? 1000,
+    seed: f.seed,
+    tvIters: f.tvIters ?? base.tvIters,
+    ctLambda: f.ctLambda ?? 0.9,
+    shapesPerClass: f.shapesPerClass ?? base.shapesPerClass,
+    shapeSteps: f.shapeSteps ?? f.steps ?? base.shapeSteps,
+    classScale: f.classScale ?? 1,
+    quick: f.quick,
+  };
+  if (s.phantomSeed === 0) throw new ScoresdeError('--phantom-seed 0 is the training seed of the ellipses prior; held-out phantoms need another seed');
+  if (s.samples < 1) throw new ScoresdeError(`--samples must be ≥ 1, got ${s.samples}`);
+  if (!(s.ctLambda >= 0 && s.ctLambda <= 1)) throw new ScoresdeError(`--ct-lambda must be in [0, 1], got ${s.ctLambda}`);
+  return s;
+}

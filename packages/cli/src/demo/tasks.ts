@@ -1,0 +1,33 @@
+/**
+ * The demo's inverse problems on 64×64 ellipse phantoms (noise-free measurements, as in Song et
+ * al. 2022's simulations):
+ *   ct-23    parallel-beam Radon, 23 views evenly over [0°, 180°), skimage geometry (circle);
+ *            naive baseline FBP (ram-lak); ours: projection guidance with λ = settings.ctLambda
+ *   mri-4x   single-coil Cartesian k-space, fastMRI random 1-D mask along W, R = 4, 8 % centre
+ *   mri-8x   the same at R = 8; naive baseline zero-filled inverse FFT (real part); ours: λ = 1
+ * TV: min ½‖Ax − y‖² + λ_TV·TV(x), x ≥ 0 (PDHG), λ_TV per task (picked on training-seed phantoms).
+ */
+import type { DemoSettings } from './settings.js';
+
+export type TaskId = 'ct-23' | 'mri-4x' | 'mri-8x';
+
+export interface DemoTask {
+  id: TaskId;
+  title: string;
+  operator: string;
+  params: Record<string, unknown>;
+  /** Name of the naive baseline (the operator's pseudo-inverse). */
+  naive: 'FBP' | 'zero-filled';
+  /** Projection λ. */
+  lambda: number;
+  tvLambda: number;
+}
+
+export function demoTasks(s: DemoSettings): DemoTask[] {
+  const mri = (r: number): Record<string, unknown> => ({ mask: 'random', acceleration: r, center_fraction: 0.08, seed: 1 });
+  return [
+    { id: 'ct-23', title: 'CT, 23 views', operator: 'radon', params: { angles: 23 }, naive: 'FBP', lambda: s.ctLambda, tvLambda: 0.3 },
+    { id: 'mri-4x', title: 'MRI, 4× Cartesian', operator: 'mri', params: mri(4), naive: 'zero-filled', lambda: 1, tvLambda: 0.002 },
+    { id: 'mri-8x', title: 'MRI, 8× Cartesian', operator: 'mri', params: mri(8), naive: 'zero-filled', lambda: 1, tvLambda: 0.002 },
+  ];
+}
