@@ -17,7 +17,6 @@ import { likelihoodCommand } from './commands/likelihood.js';
 import { encodeCommand } from './commands/encode.js';
 import { decodeCommand } from './commands/decode.js';
 import { interpolateCommand } from './commands/interpolate.js';
-import { demoCommand } from './commands/demo.js';
 import { benchCommand } from './commands/bench.js';
 import { workerCommand } from './commands/worker.js';
 import { queueCommand } from './commands/queue.js';
@@ -47,7 +46,6 @@ export function buildProgram(): Command {
   program.addCommand(pluginsCommand());
   program.addCommand(pngCommand());
   program.addCommand(doctorCommand());
-  program.addCommand(demoCommand());
   program.addCommand(benchCommand());
   program.addCommand(demoCommand());
   return program;
