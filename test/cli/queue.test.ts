@@ -7,10 +7,11 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DicomDataset, encodePart10 } from '@scoresde/datasets';
 import { runCli, tempDir, cliPath, expectOneLineError } from '../helpers/cli.js';
+import { encodeCommand, parseReply } from '../../packages/cli/src/queue/resp.js';
 
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -208,4 +209,64 @@ describe('scoresde batch --queue (BullMQ on a real redis-server)', () => {
     for (const w of workers) expect(await w.exited).toBe(0);
     redis.child.kill('SIGKILL');
   }, 90_000);
+
+  it('a series failing on every attempt: retried with back-off, listed by `queue failed`, reported; Redis lost for good: one line, no report', async () => {
+    const dir = tempDir();
+    const inDir = makeInput(dir, 3, 2);
+    const t = task(dir, { model: 'identity', seed: 2 });
+    const port = randomPort();
+    const redis = await startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const out = join(dir, 'out');
+    const args = ['batch', '--queue', url, '--in', inDir, '--out', out, '--task', t, '--attempts', '2', '--backoff-ms', '50'];
+    const first = await runCli([...args, '--no-wait']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/3 series enqueued/);
+    expect(existsSync(join(out, 'report.json'))).toBe(false);
+    // The file disappears between scan and processing: that series fails on each attempt.
+    rmSync(join(inDir, 's1', '1.dcm'));
+    const worker = startWorker(url, 0);
+    const r = await runCli([...args, '--json']);
+    expect(r.code).toBe(1);
+    const rows = (JSON.parse(r.stdout) as { rows: Row[] }).rows;
+    expect(rows.map((x) => `${x.input}:${x.status}`)).toEqual(['s0/0.dcm:ok', 's0/1.dcm:ok', 's1/0.dcm:ok', 's1/1.dcm:failed', 's2/0.dcm:ok', 's2/1.dcm:ok']);
+    expect(rows[3]!.reason).toMatch(/ENOENT|no such file/);
+    expect(worker.log()).toMatch(/attempt 2 failed: 1\/2 slices failed: s1\/1\.dcm/);
+    const failed = JSON.parse((await runCli(['queue', 'failed', '--queue', url, '--json'])).stdout) as Array<{ attempts: number; reason: string; series: string }>;
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ attempts: 2, series: '1.2.826.0.1.3680043.9.7777.2' });
+    expect(failed[0]!.reason).toMatch(/^1\/2 slices failed: s1\/1\.dcm: /);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+
+    // No worker left: a new batch waits; Redis dies and does not come back.
+    const out2 = join(dir, 'out2');
+    const waiting = spawnLogged(process.execPath, [cliPath, 'batch', '--queue', url, '--in', inDir, '--out', out2, '--task', t, '--lost-timeout', '2']);
+    await until('the batch to wait', () => /0\/3 series finished/.test(waiting.log()));
+    redis.child.kill('SIGKILL');
+    expect(await waiting.exited).toBe(1);
+    const lines = waiting.log().split('\n').filter((l) => l.startsWith('scoresde: error:'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/lost the connection to Redis for 2 s .*no report written/);
+    expect(existsSync(join(out2, 'report.json'))).toBe(false);
+  }, 90_000);
+});
+
+describe('RESP2 framing (queue/resp.ts)', () => {
+  it('encodes commands as bulk-string arrays and parses every reply type, also when split across reads', () => {
+    expect(encodeCommand('SET', ['k', Buffer.from([0, 255]), 7]).toString('latin1')).toBe('*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\n\u0000\u00ff\r\n$1\r\n7\r\n');
+    const wire = Buffer.from('+OK\r\n-ERR bad\r\n:42\r\n$-1\r\n*-1\r\n$4\r\nh\u00e9y\r\n*3\r\n:1\r\n*2\r\n$1\r\na\r\n$0\r\n\r\n-NOSCRIPT x\r\n');
+    const want = ['OK', new Error('ERR bad'), 42, null, null, 'héy', [1, ['a', ''], 'NOSCRIPT x']];
+    const all: unknown[] = [];
+    for (let off = 0; off < wire.length; ) {
+      const r = parseReply(wire, off)!;
+      all.push(r.value);
+      off = r.next;
+    }
+    expect(all).toEqual(want);
+    // Every proper prefix of a reply is incomplete (undefined), never a wrong value.
+    const arr = Buffer.from('*3\r\n:1\r\n*2\r\n$1\r\na\r\n$0\r\n\r\n-NOSCRIPT x\r\n');
+    for (let n = 0; n < arr.length; n++) expect(parseReply(arr.subarray(0, n), 0), String(n)).toBeUndefined();
+    expect(() => parseReply(Buffer.from('?x\r\n'), 0)).toThrow(/protocol error/);
+  });
 });
