@@ -34,3 +34,4 @@ export * from './score/index.js';
 export { registerScoreModels } from './builtins/scoreModels.js';
 export * from './train/index.js';
 export * from './likelihood/index.js';
+export * from './parallel/index.js';
