@@ -27,7 +27,7 @@ describe('exact-gaussian calibration (acceptance)', () => {
             expect(row.status, row.note).toBe('ok');
             expect(row.meanErrSigma!).toBeLessThanOrEqual(0.05);
             expect(row.covRel!).toBeLessThanOrEqual(0.1);
-            if (sampler === 'pc') expect(row.nfe).toBe(2000); // two batches of 1000 samples × 1000 steps
+            if (sampler === 'pc') expect(row.nfe).toBe(1000);
           });
         }
       }

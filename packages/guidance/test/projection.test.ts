@@ -13,9 +13,9 @@ import { startBackend } from './helpers.js';
 beforeAll(startBackend);
 
 describe('projection', () => {
-  for (const sampler of ['pc', 'ode'] as const) {
-    it(`λ = 1, noiseless mask, ${sampler}: observed pixels equal y exactly in every sample`, async () => {
-      const sde = new VPSDE();
+  for (const [sampler, sdeName] of [['pc', 'vp'], ['pc', 've'], ['ode', 've']] as const) {
+    it(`λ = 1, noiseless mask, ${sampler} ${sdeName}: observed pixels equal y exactly in every sample`, async () => {
+      const sde = sdeName === 'vp' ? new VPSDE() : new VESDE();
       const spec = smoothGaussianSpec(4, 4);
       const prior = makeGaussianPrior(spec, sde);
       const op = calibrationOperator('mask', spec.shape, 0);

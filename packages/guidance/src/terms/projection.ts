@@ -48,11 +48,16 @@ export class ProjectionTerm implements FinalizingTerm {
     this.mask = tf.keep(this.dec.mask());
   }
 
+  /**
+   * Λ ⊙ (λ target + (1 − λ) Tx) + (1 − Λ) ⊙ Tx, evaluated as a blend so that with λ = 1 the
+   * measured coefficients are exactly `target` (Tx + (target − Tx) would be off by rounding).
+   */
   private update(x: Tensor, target: Tensor): Tensor {
     return tf.tidy(() => {
       const tx = this.dec.transform(x);
-      const delta = tf.mul(this.mask, tf.sub(target, tx));
-      return this.dec.inverseTransform(tf.add(tx, this.lambda === 1 ? delta : tf.mul(delta, this.lambda)));
+      const mixed = this.lambda === 1 ? target : tf.add(tf.mul(target, this.lambda), tf.mul(tx, 1 - this.lambda));
+      const z = tf.add(tf.mul(this.mask, mixed), tf.mul(tf.sub(1, this.mask), tx));
+      return this.dec.inverseTransform(z);
     });
   }
 
