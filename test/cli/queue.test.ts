@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DicomDataset, encodePart10 } from '@scoresde/datasets';
-import { runCli, tempDir, cliPath, expectOneLineError } from '../helpers/cli.js';
+import { runCli, tempDir, cliPath, expectOneLineError, writeNpyFile } from '../helpers/cli.js';
 import { encodeCommand, parseReply } from '../../packages/cli/src/queue/resp.js';
 
 const children: ChildProcess[] = [];
@@ -106,8 +106,8 @@ async function startRedis(port: number, aofDir?: string): Promise<Proc> {
 
 const randomPort = () => 20000 + Math.floor(Math.random() * 30000);
 
-function startWorker(url: string, delayMs: number): Proc {
-  return spawnLogged(process.execPath, [cliPath, 'worker', '--queue', url, '--lock-ms', '1000'], { SCORESDE_WORKER_DELAY_MS: String(delayMs) });
+function startWorker(url: string, delayMs: number, extra: string[] = []): Proc {
+  return spawnLogged(process.execPath, [cliPath, 'worker', '--queue', url, '--lock-ms', '1000', ...extra], { SCORESDE_WORKER_DELAY_MS: String(delayMs) });
 }
 
 type Row = { input: string; output: string[]; status: string; reason: string; series?: string };
@@ -140,10 +140,11 @@ describe('scoresde batch --queue (BullMQ on a real redis-server)', () => {
     const workers = [0, 1, 2].map(() => startWorker(url, 400));
     const out = join(dir, 'out');
     const batch = runCli(['batch', '--queue', url, '--in', inDir, '--out', out, '--task', t, '--json']);
-    // Kill worker 0 while it holds a job (between its start line and its done line).
+    // Kill worker 0 while it holds a job (between its start line and its done line); another worker
+    // re-runs that job after the lock expires and overwrites its files with the same bytes.
     await until('worker 0 to start a job', () => /job (s-[0-9a-f]+) started/.test(workers[0]!.log()));
     const killedJob = /job (s-[0-9a-f]+) started/.exec(workers[0]!.log())![1]!;
-    await sleep(150);
+    await sleep(550); // past the 400 ms before processing: its files are written (or being written), the job not completed
     expect(workers[0]!.log()).not.toMatch(new RegExp(`job ${killedJob} done`));
     workers[0]!.child.kill('SIGKILL');
     const r = await batch;
@@ -169,6 +170,36 @@ describe('scoresde batch --queue (BullMQ on a real redis-server)', () => {
     // Graceful shutdown: SIGTERM, exit 0.
     for (const w of workers.slice(1)) w.child.kill('SIGTERM');
     for (const w of workers.slice(1)) expect(await w.exited).toBe(0);
+    redis.child.kill('SIGKILL');
+  }, 90_000);
+
+  it('reconstruction task (analytic Gaussian prior, mask + projection, 2 samples): 2 workers give the single-machine bytes', async () => {
+    const dir = tempDir();
+    const inDir = makeInput(dir, 4, 2);
+    const d = 256;
+    writeNpyFile(join(dir, 'mean.npy'), new Array(d).fill(0.5), [16, 16, 1]);
+    const cov = new Array(d * d).fill(0);
+    for (let i = 0; i < d; i++) cov[i * d + i] = 0.01;
+    writeNpyFile(join(dir, 'cov.npy'), cov, [d, d]);
+    const t = task(dir, {
+      operator: 'mask', set: { box: [0, 0, 8, 16] }, model: `gaussian:${join(dir, 'mean.npy')},${join(dir, 'cov.npy')}`,
+      sde: 've', sde_set: { sigma_max: 5 }, guidance: 'projection', sampler: 'pc', steps: 10, seed: 4, samples: 2, batch_size: 2,
+    });
+    const full = join(dir, 'full');
+    const ref = await runCli(['batch', '--in', inDir, '--out', full, '--task', t, '--backend', 'cpu', '--quiet']);
+    expect(ref.code, ref.stderr).toBe(0);
+    expect(dcmFiles(full)).toHaveLength(16); // mean and std series
+    const port = randomPort();
+    const redis = await startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const workers = [0, 1].map(() => startWorker(url, 0, ['--backend', 'cpu']));
+    const out = join(dir, 'out');
+    const r = await runCli(['batch', '--queue', url, '--in', inDir, '--out', out, '--task', t, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expectSameOutputs(full, out);
+    expect(reportRows(out).every((x) => x.status === 'ok')).toBe(true);
+    for (const w of workers) w.child.kill('SIGTERM');
+    for (const w of workers) expect(await w.exited).toBe(0);
     redis.child.kill('SIGKILL');
   }, 90_000);
 

@@ -123,7 +123,8 @@ export async function runQueuedBatch(o: QueuedBatchOptions): Promise<QueuedBatch
       const line = `batch: queue ${target.url}: ${jobs.length - pending.size}/${jobs.length} series finished, ${active} active`;
       if (o.progress && line !== shown) process.stderr.write(`${line}\n`);
       shown = line;
-      if (pending.size > 0) await sleep(250);
+      // One state query per pending job per poll: poll less often for large batches (≈1 ms per job).
+      if (pending.size > 0) await sleep(Math.max(250, pending.size));
     }
     // Collect the rows, as the single-machine batch reports them.
     const rows: ReportRow[] = scan.skipped.map((s) => skippedRow(s, inDir));
