@@ -6,9 +6,10 @@
  *   4. Adam (warm-up, global-norm clipping), then the EMA update of the shadow weights.
  * The network's score conversion is NetworkScoreModel's (per-sample t): VE uses the output as
  * is (scale_by_sigma divides by σ inside), VP / sub-VP use −output/σ(t).
- * Every random draw comes from the Rng whose state the checkpoint saves and the data order is a
- * pure function of (seed, step), so a resumed run equals an uninterrupted one bit for bit on
- * a deterministic backend (cpu).
+ * Streams: the initial weights come from Rng(seed).fork('init'), every per-step draw from
+ * Rng(seed).fork('train') (its state is saved in checkpoints), and the data order is a pure
+ * function of (seed, step), so a resumed run equals an uninterrupted one bit for bit on a
+ * deterministic backend (tested on cpu; single-threaded wasm was bit-equal in a check too).
  */
 import { tf, type Tensor } from '../tf.js';
 import { ScoresdeError } from '../errors.js';
