@@ -203,6 +203,32 @@ describe('scoresde batch --queue (BullMQ on a real redis-server)', () => {
     redis.child.kill('SIGKILL');
   }, 90_000);
 
+  it('SIGTERM then SIGINT while a job runs: the job is handed back at once (not after its 60 s lock) and another worker finishes it', async () => {
+    const dir = tempDir();
+    const inDir = makeInput(dir, 1, 2);
+    const t = task(dir, { model: 'identity', seed: 1 });
+    const port = randomPort();
+    const redis = await startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const slow = spawnLogged(process.execPath, [cliPath, 'worker', '--queue', url, '--lock-ms', '60000'], { SCORESDE_WORKER_DELAY_MS: '20000' });
+    const out = join(dir, 'out');
+    const batch = runCli(['batch', '--queue', url, '--in', inDir, '--out', out, '--task', t, '--json']);
+    await until('the slow worker to start the job', () => /started/.test(slow.log()));
+    slow.child.kill('SIGTERM');
+    await until('the first signal to be seen', () => /finishing the active job/.test(slow.log()));
+    slow.child.kill('SIGINT');
+    expect(await slow.exited).toBe(130);
+    expect(slow.log()).toMatch(/handing 1 active job\(s\) back/);
+    const fast = startWorker(url, 0);
+    const r = await batch;
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: 2, failed: 0 });
+    expect(fast.log()).toMatch(/ done in /);
+    fast.child.kill('SIGTERM');
+    expect(await fast.exited).toBe(0);
+    redis.child.kill('SIGKILL');
+  }, 60_000);
+
   it('Redis down at the start: one clear line, non-zero exit, nothing written', async () => {
     const dir = tempDir();
     const inDir = makeInput(dir, 1, 1);

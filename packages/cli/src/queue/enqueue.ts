@@ -37,6 +37,7 @@ export type QueuedBatchSummary = BatchSummary & { enqueued: number; waited: bool
 
 const msg = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const CONNECTION_LOST = /Connection (is )?closed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|LOADING|socket/i;
 
 export async function runQueuedBatch(o: QueuedBatchOptions): Promise<QueuedBatchSummary> {
   const started = performance.now();
@@ -60,7 +61,12 @@ export async function runQueuedBatch(o: QueuedBatchOptions): Promise<QueuedBatch
         lostSince = undefined;
         return r;
       } catch (e) {
+        if (e instanceof ScoresdeError) throw e;
         lastError = msg(e);
+        // Only a lost connection is waited out; any other Redis / BullMQ error is reported as is.
+        if (!CONNECTION_LOST.test(lastError) && (e as { name?: string }).name !== 'ConnectionClosedError') {
+          throw new ScoresdeError(`--queue ${target.url}: ${lastError}`);
+        }
         lostSince ??= Date.now();
         if (Date.now() - lostSince > o.lostTimeoutS * 1000) {
           throw new ScoresdeError(

@@ -8,8 +8,10 @@
  * A series with a failed slice throws after saving its rows in the job's progress, so BullMQ
  * retries it with exponential back-off; after the last attempt the job stays in the failed set
  * with its reason (`scoresde queue failed`). First SIGTERM/SIGINT: take no new jobs, finish the
- * active ones, exit 0; a second signal exits at once and the unfinished jobs return to the queue
- * when their locks expire (`--lock-ms`).
+ * active ones, exit 0; a second signal moves the active jobs back to the wait list (lock released:
+ * another worker takes them at once) and exits 130. A worker killed outright (kill -9, host lost)
+ * leaves its jobs to BullMQ's stalled-job check: they return to the queue once their locks expire
+ * (`--lock-ms`).
  */
 import { Worker, type Job } from 'bullmq';
 import { ScoresdeError, initBackend } from '@scoresde/core';
@@ -53,7 +55,16 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
     return r;
   };
   let done = 0;
-  const processor = async (job: Job<SeriesJobData, SeriesJobResult>): Promise<SeriesJobResult> => {
+  const active = new Map<string, { job: Job<SeriesJobData, SeriesJobResult>; token?: string }>();
+  const processor = async (job: Job<SeriesJobData, SeriesJobResult>, token?: string): Promise<SeriesJobResult> => {
+    active.set(String(job.id), { job, token });
+    try {
+      return await processJob(job);
+    } finally {
+      active.delete(String(job.id));
+    }
+  };
+  const processJob = async (job: Job<SeriesJobData, SeriesJobResult>): Promise<SeriesJobResult> => {
     const d = job.data;
     const task = parseTask(d.task, `job ${job.id}`);
     if (taskKey(task) !== d.key) throw new ScoresdeError(`job ${job.id}: task key mismatch (producer and worker run different scoresde versions?)`);
@@ -98,9 +109,12 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
         o.log(`worker: ${sig}: finishing the active job(s), then exiting (send it again to stop now and hand them back)`);
         worker.close().then(res, res);
       } else {
-        o.log(`worker: ${sig} again: stopping now; unfinished jobs go back to the queue when their locks expire`);
-        void worker.close(true);
-        process.exit(130);
+        // Hand the active jobs back (wait state, lock released) so another worker takes them now;
+        // if Redis does not answer within 3 s they return anyway when their locks expire.
+        const back = [...active.values()];
+        o.log(`worker: ${sig} again: handing ${back.length} active job(s) back to the queue and stopping now`);
+        const handBack = Promise.allSettled(back.map((a) => a.job.moveToWait(a.token)));
+        void Promise.race([handBack, sleep(3000)]).then(() => process.exit(130));
       }
     };
     process.on('SIGTERM', () => onSignal('SIGTERM'));
