@@ -91,6 +91,7 @@ function spawnLogged(cmd: string, args: string[], env: Record<string, string> = 
   let log = '';
   child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  child.on('error', (e) => (log += `spawn ${cmd}: ${e.message}\n`));
   const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
   return { child, log: () => log, exited };
 }
@@ -99,7 +100,8 @@ async function startRedis(port: number, aofDir?: string): Promise<Proc> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', ''];
   args.push(...(aofDir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', aofDir] : ['--appendonly', 'no']));
   const p = spawnLogged('redis-server', [...args, '--daemonize', 'no']);
-  await until('redis-server', () => /Ready to accept connections/.test(p.log()) || p.child.exitCode !== null, 10_000);
+  await until('redis-server', () => /Ready to accept connections|spawn redis-server/.test(p.log()) || p.child.exitCode !== null, 10_000);
+  if (/spawn redis-server/.test(p.log())) throw new Error('redis-server not found: install the Debian package redis-server (.ci/run does)');
   if (p.child.exitCode !== null) throw new Error(`redis-server did not start: ${p.log()}`);
   return p;
 }
@@ -295,6 +297,9 @@ describe('scoresde batch --queue (BullMQ on a real redis-server)', () => {
     expect(failed[0]!.reason).toMatch(/^1\/2 slices failed: s1\/1\.dcm: /);
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
+    const cleaned = await runCli(['queue', 'clean', '--queue', url, '--json']);
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect(JSON.parse(cleaned.stdout)).toEqual({ completed: 2, failed: 1 });
 
     // No worker left: a new batch waits; Redis dies and does not come back.
     const out2 = join(dir, 'out2');

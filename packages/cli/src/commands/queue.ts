@@ -1,11 +1,13 @@
 /**
  * `scoresde queue status --queue URL [--json]` (job counts and progress) and
- * `scoresde queue failed --queue URL [--json]` (failed series jobs with their reasons).
+ * `scoresde queue failed --queue URL [--json]` (failed series jobs with their reasons),
+ * `scoresde queue clean --queue URL [--state completed|failed|all]` (drop finished jobs from Redis).
  */
 import { Command } from 'commander';
 import { applyConfig } from '../options.js';
 import { printJson } from '../output.js';
-import { failedJobs, queueCounts } from '../queue/status.js';
+import { ScoresdeError } from '@scoresde/core';
+import { cleanJobs, failedJobs, queueCounts } from '../queue/status.js';
 
 interface QueueFlags {
   queue: string;
@@ -45,5 +47,16 @@ export function queueCommand(): Command {
     else if (jobs.length === 0) process.stdout.write('queue: no failed jobs\n');
     else for (const j of jobs) process.stdout.write(`${j.id}\tseries ${j.series}\tattempts ${j.attempts}\tout ${j.out}\t${j.reason}\n`);
   });
-  return new Command('queue').description('inspect the distributed batch queue (see `batch --queue` and `worker`)').addCommand(status).addCommand(failed);
+  const clean = sub('clean', 'remove finished jobs (and their stored results) from Redis; outputs on disk stay', 'scoresde queue clean --queue redis://127.0.0.1:6379 --state completed');
+  clean.option('--state <s>', 'completed | failed | all', 'all');
+  clean.action(async (_o, c: Command) => {
+    applyConfig(c);
+    const o = c.opts<QueueFlags & { state: string }>();
+    const states = o.state === 'all' ? (['completed', 'failed'] as const) : o.state === 'completed' || o.state === 'failed' ? ([o.state] as const) : undefined;
+    if (!states) throw new ScoresdeError(`--state must be completed, failed or all, got '${o.state}'`);
+    const removed = await cleanJobs(o.queue, states);
+    if (o.json) printJson(removed);
+    else process.stdout.write(`queue: removed ${Object.entries(removed).map(([k, v]) => `${v} ${k}`).join(', ')} job(s)\n`);
+  });
+  return new Command('queue').description('inspect the distributed batch queue (see `batch --queue` and `worker`)').addCommand(status).addCommand(failed).addCommand(clean);
 }

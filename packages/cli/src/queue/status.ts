@@ -56,3 +56,15 @@ export function failedJobs(url: string): Promise<FailedJob[]> {
     }));
   });
 }
+
+/**
+ * Remove finished jobs (completed and/or failed) and their results from Redis. Outputs on disk are
+ * untouched; a later `batch --queue` of the same series enqueues them again (same bytes).
+ */
+export function cleanJobs(url: string, states: ReadonlyArray<'completed' | 'failed'>): Promise<Record<string, number>> {
+  return withQueue(url, async (q) => {
+    const removed: Record<string, number> = {};
+    for (const st of states) removed[st] = (await q.clean(0, 0, st)).length;
+    return removed;
+  });
+}
