@@ -256,6 +256,7 @@ describe('scoresde batch --queue (BullMQ on a real redis-server)', () => {
     const out = join(dir, 'out');
     const batch = runCli(['batch', '--queue', url, '--in', inDir, '--out', out, '--task', t, '--json', '--lost-timeout', '60']);
     await until('a finished job', () => workers.some((w) => / done in /.test(w.log())));
+    const doneBefore = workers.map((w) => w.log().match(/ done in /g)?.length ?? 0).reduce((x, y) => x + y, 0);
     redis.child.kill('SIGTERM');
     await redis.exited;
     await sleep(1500);
@@ -263,6 +264,10 @@ describe('scoresde batch --queue (BullMQ on a real redis-server)', () => {
     const r = await batch;
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: 24, failed: 0, series: 12 });
+    // Jobs were finished after the restart, by the same (reconnected) worker processes.
+    const doneAfter = workers.map((w) => w.log().match(/ done in /g)?.length ?? 0).reduce((x, y) => x + y, 0);
+    expect(doneBefore).toBeLessThan(12);
+    expect(doneAfter).toBeGreaterThanOrEqual(12);
     expectSameOutputs(full, out);
     for (const w of workers) w.child.kill('SIGTERM');
     for (const w of workers) expect(await w.exited).toBe(0);
