@@ -124,7 +124,7 @@ export class ParamStore {
     this.disposeVariables();
     for (const s of this.specs.values()) {
       const data = s.init(rng.fork(s.key));
-      this.vars.set(s.key, tf.variable(tf.tensor(toTfLayout(data, s), tfShape(s), 'float32'), s.trainable));
+      this.vars.set(s.key, ownedVariable(tf.tensor(toTfLayout(data, s), tfShape(s), 'float32'), s.trainable));
     }
   }
 
@@ -160,7 +160,7 @@ export class ParamStore {
     for (const s of this.specs.values()) {
       const t = byKey.get(s.key);
       const data = t ? t.data : s.init(new Rng(0));
-      this.vars.set(s.key, tf.variable(tf.tensor(toTfLayout(data, s), tfShape(s), 'float32'), s.trainable));
+      this.vars.set(s.key, ownedVariable(tf.tensor(toTfLayout(data, s), tfShape(s), 'float32'), s.trainable));
     }
   }
 
@@ -182,4 +182,11 @@ export class ParamStore {
   dispose(): void {
     this.disposeVariables();
   }
+}
+
+/** A variable made from a fresh tensor, which is then released (the variable keeps its own reference). */
+function ownedVariable(initial: tf.Tensor, trainable: boolean): tf.Variable {
+  const v = tf.variable(initial, trainable);
+  initial.dispose();
+  return v;
 }

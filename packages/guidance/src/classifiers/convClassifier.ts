@@ -119,7 +119,9 @@ export class ConvClassifier implements Classifier {
         const bound = 1 / Math.sqrt(d.fanIn!);
         data = Float32Array.from({ length: n }, () => (2 * r.uniform() - 1) * bound);
       }
-      this.params.set(key, tf.variable(tf.tensor(data, d.shape, 'float32'), d.trainable, `clf_${key}_${Math.random().toString(36).slice(2)}`));
+      const initial = tf.tensor(data, d.shape, 'float32');
+      this.params.set(key, tf.variable(initial, d.trainable, `clf_${key}_${Math.random().toString(36).slice(2)}`));
+      initial.dispose();
     }
   }
 
