@@ -274,7 +274,7 @@ describe('scoresde batch --queue (BullMQ on a real redis-server)', () => {
     redis.child.kill('SIGKILL');
   }, 90_000);
 
-  it('a series failing on every attempt: retried with back-off, listed by `queue failed`, reported; Redis lost for good: one line, no report', async () => {
+  it('a series failing on every attempt: retried with back-off, listed by `queue failed`, reported, retried by a rerun; Redis lost for good: one line, no report', async () => {
     const dir = tempDir();
     const inDir = makeInput(dir, 3, 2);
     const t = task(dir, { model: 'identity', seed: 2 });
@@ -288,7 +288,9 @@ describe('scoresde batch --queue (BullMQ on a real redis-server)', () => {
     expect(first.stdout).toMatch(/3 series enqueued/);
     expect(existsSync(join(out, 'report.json'))).toBe(false);
     // The file disappears between scan and processing: that series fails on each attempt.
-    rmSync(join(inDir, 's1', '1.dcm'));
+    const gone = join(inDir, 's1', '1.dcm');
+    const kept = readFileSync(gone);
+    rmSync(gone);
     const worker = startWorker(url, 0);
     const r = await runCli([...args, '--json']);
     expect(r.code).toBe(1);
@@ -300,11 +302,16 @@ describe('scoresde batch --queue (BullMQ on a real redis-server)', () => {
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ attempts: 2, series: '1.2.826.0.1.3680043.9.7777.2' });
     expect(failed[0]!.reason).toMatch(/^1\/2 slices failed: s1\/1\.dcm: /);
+    // The file is back: the same command retries the failed job (full attempts again) and reuses the rest.
+    writeFileSync(gone, kept);
+    const again = await runCli([...args, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ enqueued: 1, resumedSeries: 2, ok: 6, failed: 0 });
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
     const cleaned = await runCli(['queue', 'clean', '--queue', url, '--json']);
     expect(cleaned.code, cleaned.stderr).toBe(0);
-    expect(JSON.parse(cleaned.stdout)).toEqual({ completed: 2, failed: 1 });
+    expect(JSON.parse(cleaned.stdout)).toEqual({ completed: 3, failed: 0 });
 
     // No worker left: a new batch waits; Redis dies and does not come back.
     const out2 = join(dir, 'out2');

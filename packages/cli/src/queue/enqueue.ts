@@ -91,7 +91,7 @@ export async function runQueuedBatch(o: QueuedBatchOptions): Promise<QueuedBatch
         }
         await redis(() => queue.remove(id));
       } else if (state === 'failed') {
-        await redis(async () => (await queue.getJob(id))?.retry('failed'));
+        await redis(async () => (await queue.getJob(id))?.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }));
         enqueued++;
         continue;
       } else if (state !== 'unknown') {
