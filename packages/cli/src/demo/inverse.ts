@@ -11,6 +11,7 @@ import { reconstruct } from '@scoresde/guidance';
 import type { DemoSettings } from './settings.js';
 import type { DemoTask } from './tasks.js';
 import { clip01, summarise } from './posterior.js';
+import { FbpConsistencyTerm, pinvGain } from './fbpConsistency.js';
 
 export const METHODS = ['naive', 'tv', 'ours'] as const;
 export type Method = (typeof METHODS)[number];
@@ -65,7 +66,10 @@ export async function runTask(task: DemoTask, truth: Float32Array, P: number, s:
       return tf.reshape(tf.tile(tf.expandDims(y, 1), [1, K, ...ys.map(() => 1)]), [P * K, ...ys]);
     });
     held.push(yRep);
-    const terms = [await c.registries.likelihoods.create('projection', { lambda: task.lambda }, { model: c.model, operator: op, y: yRep, registries: c.registries })];
+    const terms =
+      task.guidance === 'projection'
+        ? [await c.registries.likelihoods.create('projection', { lambda: task.lambda }, { model: c.model, operator: op, y: yRep, registries: c.registries })]
+        : [new FbpConsistencyTerm(op, yRep, task.lambda, await pinvGain(op))];
     let nfe = 0;
     let samples: Float32Array;
     try {

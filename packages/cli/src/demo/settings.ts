@@ -2,11 +2,15 @@
  * Settings of `scoresde demo`: the full run (what the pack READMEs report) and `--quick` (a smoke
  * run for tests: 2 phantoms, a handful of steps, no claim about quality).
  *
- * Cost model (2 shared CPU cores, wasm): the PC sampler evaluates the score twice per step
+ * Cost model (CPU, wasm, one thread): the PC sampler evaluates the score twice per step
  * (reverse-diffusion predictor + one Langevin corrector step) for all phantoms × samples at once,
- * so a task costs ≈ 2 · steps forward passes of the network on a batch of phantoms·samples.
+ * so a task costs ≈ 2 · steps · phantoms · samples network passes at 64² (≈ 40 ms of CPU each for
+ * the ncsnpp-tiny prior, measured). The defaults (8 phantoms × 2 samples, 50 steps, 3 tasks:
+ * 4800 passes ≈ 190 s, plus TV and the shapes grid) keep the demo near 4 CPU-minutes; more steps
+ * (--steps 200, as Song et al. 2022 use far more) cost proportionally more time.
  */
 import { ScoresdeError } from '@scoresde/core';
+import { TASK_IDS, type GuidanceKind, type TaskId } from './tasks.js';
 
 export interface DemoSettings {
   out: string;
@@ -24,7 +28,10 @@ export interface DemoSettings {
   seed: number;
   /** PDHG iterations of the TV baseline. */
   tvIters: number;
-  /** Projection λ of the CT task (MRI uses 1). */
+  /** Tasks to run (default all). */
+  tasks: TaskId[];
+  /** Measurement guidance of the CT task and its λ (MRI: projection, λ = 1). */
+  ctGuidance: GuidanceKind;
   ctLambda: number;
   /** Shapes grid: samples per class and PC steps (0 samples: skip the shapes grid). */
   shapesPerClass: number;
@@ -44,13 +51,15 @@ export interface DemoFlags {
   seed: number;
   tvIters?: number;
   ctLambda?: number;
+  ctGuidance?: string;
+  tasks?: string;
   shapesPerClass?: number;
   shapeSteps?: number;
   classScale?: number;
   quick: boolean;
 }
 
-export const FULL = { phantoms: 8, samples: 2, steps: 100, tvIters: 300, shapesPerClass: 6, shapeSteps: 100 } as const;
+export const FULL = { phantoms: 8, samples: 2, steps: 50, tvIters: 300, shapesPerClass: 6, shapeSteps: 50 } as const;
 export const QUICK = { phantoms: 2, samples: 2, steps: 3, tvIters: 10, shapesPerClass: 1, shapeSteps: 3 } as const;
 
 export function resolveSettings(f: DemoFlags): DemoSettings {
@@ -64,6 +73,8 @@ export function resolveSettings(f: DemoFlags): DemoSettings {
     phantomSeed: f.phantomSeed ?? 1000,
     seed: f.seed,
     tvIters: f.tvIters ?? base.tvIters,
+    tasks: parseTasks(f.tasks),
+    ctGuidance: parseGuidance(f.ctGuidance),
     ctLambda: f.ctLambda ?? 0.9,
     shapesPerClass: f.shapesPerClass ?? base.shapesPerClass,
     shapeSteps: f.shapeSteps ?? f.steps ?? base.shapeSteps,
@@ -74,4 +85,18 @@ export function resolveSettings(f: DemoFlags): DemoSettings {
   if (s.samples < 1) throw new ScoresdeError(`--samples must be ≥ 1, got ${s.samples}`);
   if (!(s.ctLambda >= 0 && s.ctLambda <= 1)) throw new ScoresdeError(`--ct-lambda must be in [0, 1], got ${s.ctLambda}`);
   return s;
+}
+
+function parseTasks(v: string | undefined): TaskId[] {
+  if (v === undefined) return [...TASK_IDS];
+  const list = v.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+  for (const x of list) if (!(TASK_IDS as readonly string[]).includes(x)) throw new ScoresdeError(`--tasks: unknown task '${x}' (choose from ${TASK_IDS.join(', ')})`);
+  if (list.length === 0) throw new ScoresdeError(`--tasks: give at least one of ${TASK_IDS.join(', ')}`);
+  return list as TaskId[];
+}
+
+function parseGuidance(v: string | undefined): GuidanceKind {
+  if (v === undefined) return 'fbp-consistency';
+  if (v !== 'projection' && v !== 'fbp-consistency') throw new ScoresdeError(`--ct-guidance must be projection or fbp-consistency, got '${v}'`);
+  return v;
 }

@@ -2,14 +2,17 @@
  * The demo's inverse problems on 64×64 ellipse phantoms (noise-free measurements, as in Song et
  * al. 2022's simulations):
  *   ct-23    parallel-beam Radon, 23 views evenly over [0°, 180°), skimage geometry (circle);
- *            naive baseline FBP (ram-lak); ours: projection guidance with λ = settings.ctLambda
+ *            naive baseline FBP (ram-lak); ours: `fbp-consistency` (the projection in residual
+ *            form with FBP, see fbpConsistency.ts) or `projection`, λ = settings.ctLambda
  *   mri-4x   single-coil Cartesian k-space, fastMRI random 1-D mask along W, R = 4, 8 % centre
  *   mri-8x   the same at R = 8; naive baseline zero-filled inverse FFT (real part); ours: λ = 1
  * TV: min ½‖Ax − y‖² + λ_TV·TV(x), x ≥ 0 (PDHG), λ_TV per task (picked on training-seed phantoms).
  */
 import type { DemoSettings } from './settings.js';
 
-export type TaskId = 'ct-23' | 'mri-4x' | 'mri-8x';
+export const TASK_IDS = ['ct-23', 'mri-4x', 'mri-8x'] as const;
+export type TaskId = (typeof TASK_IDS)[number];
+export type GuidanceKind = 'projection' | 'fbp-consistency';
 
 export interface DemoTask {
   id: TaskId;
@@ -18,16 +21,18 @@ export interface DemoTask {
   params: Record<string, unknown>;
   /** Name of the naive baseline (the operator's pseudo-inverse). */
   naive: 'FBP' | 'zero-filled';
-  /** Projection λ. */
+  /** Measurement guidance and its λ. */
+  guidance: GuidanceKind;
   lambda: number;
   tvLambda: number;
 }
 
 export function demoTasks(s: DemoSettings): DemoTask[] {
   const mri = (r: number): Record<string, unknown> => ({ mask: 'random', acceleration: r, center_fraction: 0.08, seed: 1 });
-  return [
-    { id: 'ct-23', title: 'CT, 23 views', operator: 'radon', params: { angles: 23 }, naive: 'FBP', lambda: s.ctLambda, tvLambda: 0.3 },
-    { id: 'mri-4x', title: 'MRI, 4× Cartesian', operator: 'mri', params: mri(4), naive: 'zero-filled', lambda: 1, tvLambda: 0.002 },
-    { id: 'mri-8x', title: 'MRI, 8× Cartesian', operator: 'mri', params: mri(8), naive: 'zero-filled', lambda: 1, tvLambda: 0.002 },
+  const all: DemoTask[] = [
+    { id: 'ct-23', title: 'CT, 23 views', operator: 'radon', params: { angles: 23 }, naive: 'FBP', guidance: s.ctGuidance, lambda: s.ctLambda, tvLambda: 0.3 },
+    { id: 'mri-4x', title: 'MRI, 4× Cartesian', operator: 'mri', params: mri(4), naive: 'zero-filled', guidance: 'projection', lambda: 1, tvLambda: 0.002 },
+    { id: 'mri-8x', title: 'MRI, 8× Cartesian', operator: 'mri', params: mri(8), naive: 'zero-filled', guidance: 'projection', lambda: 1, tvLambda: 0.002 },
   ];
+  return all.filter((t) => s.tasks.includes(t.id));
 }
