@@ -6,10 +6,12 @@
  * The network is the 256² NCSN++ of the scorenet suite (nf 16, random weights: the time does not
  * depend on the values). A 1000-step run is NOT run in full: the per-step time is the difference
  * of a 4-step and a 2-step run divided by 2 (fixed costs cancel), and `s/1000 steps` is 1000 ×
- * that (column `note` says so). `guidance ms/step` is the projection's share, measured alone on
- * the same state. With --compare torch the torch column is the floor of a PyTorch sampler with
- * the same network: 2 forwards per step × 1000 (the PyTorch operator and sampler arithmetic are not
- * counted, so the ratio is optimistic for PyTorch).
+ * that (column `note` says so). `tensors Δ` = tf.memory().numTensors after two more runs of 4
+ * steps minus before them (after warm-up, so one-time caches do not count; 0 = no growth).
+ * `guidance ms/step` is the projection's share, measured alone on the same state. With
+ * --compare torch the torch column is the floor of a PyTorch sampler with the same network:
+ * 2 forwards per step × 1000 (the PyTorch operator and sampler arithmetic are not counted, so
+ * the ratio is optimistic for PyTorch).
  */
 import { CASES } from './scorenet.mjs';
 
@@ -44,8 +46,8 @@ export async function run(ctx) {
       await r.x.data();
       r.x.dispose();
     };
-    const before = tf.memory().numTensors;
     const t2 = await ctx.timeBoth(() => sample(2), { minReps: 1, minSeconds: 0 });
+    const before = tf.memory().numTensors; // after warm-up runs: one-time caches are in place
     const t4 = await ctx.timeBoth(() => sample(4), { minReps: 1, minSeconds: 0 });
     const leaked = tf.memory().numTensors - before;
     const perStep = Math.max((t4.wall - t2.wall) / 2, 1e-9);
@@ -63,6 +65,7 @@ export async function run(ctx) {
         torch_threads: t?.threads ?? null,
         's/1000 steps': perStep * 1000,
         'cpu s/1000 steps': perStepCpu * 1000,
+        'torch cpu s/1000 steps': t ? 2 * t.fwd_cpu_ms : null,
         'guidance ms/step': 2 * proj.wall * 1000,
         'tensors Δ': leaked,
         note: 'extrapolated to 1000 steps from 4 − 2 steps; torch = 2 network forwards/step only',

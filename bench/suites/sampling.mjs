@@ -6,12 +6,21 @@
  *
  * The network's steps/s come from timing 3 and 6 steps and taking the difference (fixed costs
  * cancel); `s/1000 steps` extrapolates that linearly to a 1000-step run (not run in full).
- * `tensors Δ` = tf.memory().numTensors after − before a whole sampling run (0 = nothing leaks);
+ * `tensors Δ` = tf.memory().numTensors after − before two 6-step runs that follow the warm-up
+ * (one-time caches excluded; 0 = nothing leaks);
  * `bytes` = tf.memory().numBytes held while the model is loaded. With --compare torch the row
  * compares the network's per-step time with 2 forwards of the PyTorch network (bench/torch),
  * i.e. the floor a PyTorch sampler of the same network could reach (its sampler arithmetic is
  * not counted).
+ *
+ * Both cores: `parallelSample` (packages/core/src/parallel) with 1 and 2 worker threads on the
+ * same network (n = 8 samples in chunks of 4, wasm in every worker); per-step wall time from
+ * 6 − 3 steps (worker start and model loading cancel); `speed-up` = 1-worker time / 2-worker
+ * time. On a machine shared with other jobs this is bounded by the cores actually free.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CASES } from './scorenet.mjs';
 
 export async function run(ctx) {
@@ -31,8 +40,8 @@ export async function run(ctx) {
     r.x.dispose();
     return { nfe: r.nfe, d };
   };
-  const before = tf.memory().numTensors;
   const t3 = await ctx.timeBoth(() => sample(3), { minReps: 1, minSeconds: 0 });
+  const before = tf.memory().numTensors; // after warm-up: one-time caches are in place
   const t6 = await ctx.timeBoth(() => sample(6), { minReps: 1, minSeconds: 0 });
   const leaked = tf.memory().numTensors - before;
   const perStep = Math.max((t6.wall - t3.wall) / 3, 1e-9);
@@ -45,9 +54,31 @@ export async function run(ctx) {
       'NFE/s per image': (2 * c.batch) / perStep,
       's/1000 steps': perStep * 1000,
       'tensors Δ': leaked,
+      tensors: tf.memory().numTensors,
       bytes: tf.memory().numBytes,
       note: 'per-step time from 6 − 3 steps; 1000 steps extrapolated',
     }));
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'scoresde-bench-sampling-'));
+  try {
+    await core.saveScoreModelFolder(join(tmp, 'net'), net);
+    const perWorkers = {};
+    for (const workers of [1, 2]) {
+      const job = (steps) => core.parallelSample({ model: join(tmp, 'net'), n: 8, chunkSize: 4, seed: 1, steps, workers });
+      const a = await ctx.timeBoth(() => job(3), { minReps: 1, minSeconds: 0 });
+      const b = await ctx.timeBoth(() => job(6), { minReps: 1, minSeconds: 0 });
+      perWorkers[workers] = { wall: Math.max((b.wall - a.wall) / 3, 1e-9), cpu: Math.max((b.cpu - a.cpu) / 3, 1e-9) };
+      ctx.log(`  ${workers} worker(s): ${(perWorkers[workers].wall * 1000).toFixed(0)} ms/step`);
+    }
+    for (const w of [1, 2]) {
+      rows.push({
+        name: `PC step ${c.name}, ${w} worker thread${w > 1 ? 's' : ''}`, backend: 'wasm', ours_ms: perWorkers[w].wall * 1000, torch_ms: null, ratio: null,
+        ours_cpu_ms: perWorkers[w].cpu * 1000, 'NFE/s per image': (2 * 8) / perWorkers[w].wall, 's/1000 steps': perWorkers[w].wall * 1000,
+        'speed-up': perWorkers[1].wall / perWorkers[w].wall, note: 'n 8 in chunks of 4; per step from 6 − 3 steps',
+      });
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
   model.dispose?.();
   net.dispose();
@@ -60,6 +91,7 @@ export async function run(ctx) {
     // data ~ N(0, I): p_t = N(0, I) for VP, score = −x.
     score: (x) => tf.neg(x),
   };
+  await sample(2, [c.batch, N, N, 1], prior);
   const before2 = tf.memory().numTensors;
   const g = await ctx.timeBoth(() => sample(1000, [c.batch, N, N, 1], prior), { minReps: 1, minSeconds: 0 });
   rows.push({
