@@ -23,6 +23,6 @@ try {
   await bench.benchCommand().exitOverride().parseAsync(process.argv);
 } catch (e) {
   if (e?.code === 'commander.helpDisplayed' || e?.code === 'commander.help') process.exit(0);
-  process.stderr.write(`bench: ${String(e?.message ?? e).replace(/^error: /, '')}\n`);
+  process.stderr.write(`bench: ${String(e?.message ?? e).replace(/^(error|bench): /, '')}\n`);
   process.exit(1);
 }
