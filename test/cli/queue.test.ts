@@ -11,7 +11,6 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { join, relative } from 'node:path';
 import { DicomDataset, encodePart10 } from '@scoresde/datasets';
 import { runCli, tempDir, cliPath, expectOneLineError, writeNpyFile } from '../helpers/cli.js';
-import { encodeCommand, parseReply } from '../../packages/cli/src/queue/resp.js';
 
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -324,23 +323,4 @@ describe('scoresde batch --queue (BullMQ on a real redis-server)', () => {
     expect(lines[0]).toMatch(/lost the connection to Redis for 2 s .*no report written/);
     expect(existsSync(join(out2, 'report.json'))).toBe(false);
   }, 90_000);
-});
-
-describe('RESP2 framing (queue/resp.ts)', () => {
-  it('encodes commands as bulk-string arrays and parses every reply type, also when split across reads', () => {
-    expect(encodeCommand('SET', ['k', Buffer.from([0, 255]), 7]).toString('latin1')).toBe('*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\n\u0000\u00ff\r\n$1\r\n7\r\n');
-    const wire = Buffer.from('+OK\r\n-ERR bad\r\n:42\r\n$-1\r\n*-1\r\n$4\r\nh\u00e9y\r\n*3\r\n:1\r\n*2\r\n$1\r\na\r\n$0\r\n\r\n-NOSCRIPT x\r\n');
-    const want = ['OK', new Error('ERR bad'), 42, null, null, 'héy', [1, ['a', ''], 'NOSCRIPT x']];
-    const all: unknown[] = [];
-    for (let off = 0; off < wire.length; ) {
-      const r = parseReply(wire, off)!;
-      all.push(r.value);
-      off = r.next;
-    }
-    expect(all).toEqual(want);
-    // Every proper prefix of a reply is incomplete (undefined), never a wrong value.
-    const arr = Buffer.from('*3\r\n:1\r\n*2\r\n$1\r\na\r\n$0\r\n\r\n-NOSCRIPT x\r\n');
-    for (let n = 0; n < arr.length; n++) expect(parseReply(arr.subarray(0, n), 0), String(n)).toBeUndefined();
-    expect(() => parseReply(Buffer.from('?x\r\n'), 0)).toThrow(/protocol error/);
-  });
 });

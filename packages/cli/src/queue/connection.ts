@@ -1,12 +1,40 @@
 /**
  * `--queue redis://[user:password@]HOST:PORT[/DB]`: parse, check that Redis answers, and build the
- * BullMQ connection (BullMQ's Bun-style adapter over resp.ts). A lost connection is re-opened by
- * the adapter with exponential back-off (1 s … 20 s); commands issued meanwhile fail and BullMQ's
- * worker loop retries them, so workers carry on when Redis returns.
+ * BullMQ connections on ioredis. A lost connection is re-opened with exponential back-off
+ * (1 s … 20 s). Worker connections queue their commands until Redis is back
+ * (maxRetriesPerRequest: null, as BullMQ requires), so workers carry on when Redis returns; the
+ * producer's connection fails a command after one retry so `batch --queue` can report a lost Redis.
  */
-import { createBunRedisClient } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
 import { ScoresdeError } from '@scoresde/core';
-import { RespClient, type RedisTarget } from './resp.js';
+
+export interface RedisTarget {
+  host: string;
+  port: number;
+  db: number;
+  username?: string;
+  password?: string;
+  /** The URL without credentials, for messages. */
+  url: string;
+}
+
+function redisOptions(t: RedisTarget): RedisOptions {
+  return {
+    host: t.host,
+    port: t.port,
+    db: t.db,
+    username: t.username,
+    password: t.password,
+    retryStrategy: (attempt: number) => Math.min(1000 * 2 ** Math.max(attempt - 1, 0), 20_000),
+  };
+}
+
+function quiet(c: Redis): Redis {
+  // Connection errors surface through the commands that fail (and are retried or reported there);
+  // without a listener ioredis would print each reconnect attempt.
+  c.on('error', () => undefined);
+  return c;
+}
 
 /** The BullMQ queue every `batch --queue` producer and `worker` shares (one Redis, many batches). */
 export const QUEUE_NAME = 'scoresde-batch';
@@ -36,20 +64,19 @@ export function parseQueueUrl(url: string): RedisTarget {
 
 /** Connect once and PING; a one-line ScoresdeError when Redis cannot be reached within `timeoutMs`. */
 export async function checkRedis(t: RedisTarget, timeoutMs = 5000): Promise<void> {
-  const c = new RespClient(t);
-  let timer: NodeJS.Timeout | undefined;
+  const c = new Redis({ ...redisOptions(t), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  // The socket error (ECONNREFUSED, …) says more than the 'Connection is closed' connect() rejects with.
+  let socketError: NodeJS.ErrnoException | undefined;
+  c.on('error', (e: NodeJS.ErrnoException) => (socketError ??= e));
   try {
-    await Promise.race([
-      c.connect().then(() => c.send('PING', [])),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs))),
-    ]);
+    await c.connect();
+    await c.ping();
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+    const err = (socketError ?? e) as NodeJS.ErrnoException;
+    const why = err.code ?? (err instanceof Error ? err.message : String(err));
     throw new ScoresdeError(`--queue ${t.url}: cannot reach Redis (${why})`);
   } finally {
-    clearTimeout(timer);
-    c.onclose = undefined;
-    c.close();
+    c.disconnect();
   }
 }
 
@@ -66,7 +93,10 @@ export async function waitForRedis(t: RedisTarget, log: (s: string) => void): Pr
   }
 }
 
-/** A BullMQ connection to `t` (each Queue / Worker gets its own; BullMQ duplicates it for blocking calls). */
-export function bullConnection(t: RedisTarget) {
-  return createBunRedisClient(new RespClient(t) as never);
+/**
+ * A BullMQ connection to `t` (each Queue / Worker gets its own; BullMQ duplicates it for blocking
+ * calls). Workers wait out an outage; the producer ('client') fails fast enough to report it.
+ */
+export function bullConnection(t: RedisTarget, role: 'worker' | 'client' = 'client'): Redis {
+  return quiet(new Redis({ ...redisOptions(t), maxRetriesPerRequest: role === 'worker' ? null : 1 }));
 }

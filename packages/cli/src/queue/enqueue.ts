@@ -37,7 +37,7 @@ export type QueuedBatchSummary = BatchSummary & { enqueued: number; waited: bool
 
 const msg = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const CONNECTION_LOST = /Connection (is )?closed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|LOADING|socket/i;
+const CONNECTION_LOST = /Connection (is )?closed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|LOADING|socket|max retries per request|Stream isn't writeable/i;
 
 export async function runQueuedBatch(o: QueuedBatchOptions): Promise<QueuedBatchSummary> {
   const started = performance.now();

@@ -85,7 +85,7 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
     return { rows };
   };
   const worker = new Worker<SeriesJobData, SeriesJobResult>(QUEUE_NAME, processor, {
-    connection: bullConnection(target),
+    connection: bullConnection(target, 'worker'),
     concurrency: o.concurrency,
     lockDuration: o.lockMs,
     stalledInterval: o.lockMs,
