@@ -1,6 +1,7 @@
 /**
  * Full reconstruction time, 256², PC sampler (reverse diffusion + Langevin snr 0.16, projection
- * guidance of Song et al. 2022 after every predictor and corrector step), on wasm:
+ * guidance of Song et al. 2022 after every predictor and corrector step), on each backend of
+ * `--backend` (default wasm):
  *   - MRI, single coil, 1-D random line mask, 8× acceleration;
  *   - CT, parallel beam, 23 views over [0°, 180°).
  * The network is the 256² NCSN++ of the scorenet suite (nf 16, random weights: the time does not
@@ -16,12 +17,33 @@
 import { CASES } from './scorenet.mjs';
 
 export async function run(ctx) {
-  const { core, tf } = ctx;
+  const { core } = ctx;
   const ops = await ctx.importBuilt('forward-operators');
   const guidance = await ctx.importBuilt('guidance');
-  await core.initBackend('wasm');
   const c = CASES.find((k) => k.size === 256);
   const cfg = core.buildTrainConfig({ model: c.model, sde: c.sde, imageSize: c.size, numChannels: c.channels });
+  const gpu = ctx.backends.some((b) => ['webgpu', 'tensorflow'].includes(b));
+  const torch = await ctx.torch('scorenet.py', {
+    threads: [1, 2], min_seconds: 1.0, devices: gpu ? ['cpu', 'cuda'] : ['cpu'],
+    cases: [{ name: c.name, config: core.networkConfigToJson(cfg), batch: 1, backward: false }],
+  });
+  const rows = [];
+  for (const backend of ctx.backends) {
+    try {
+      await core.initBackend(backend);
+    } catch (e) {
+      rows.push({ name: 'unavailable', backend, note: String(e?.message ?? e).split('\n')[0] });
+      continue;
+    }
+    rows.push(...(await onBackend(ctx, backend, cfg, c, ops, guidance, torch)));
+  }
+  return rows;
+}
+
+async function onBackend(ctx, backend, cfg, c, ops, guidance, torch) {
+  const { core, tf } = ctx;
+  const device = ['webgpu', 'tensorflow'].includes(backend) ? 'cuda' : 'cpu';
+  const trows = torch?.cases?.filter((t) => (t.device ?? 'cpu') === device) ?? [];
   const net = core.initNetwork(cfg, new core.Rng(3));
   const model = new core.NetworkScoreModel(net, core.sdeFromNetworkConfig(cfg));
   const registries = core.createRegistries();
@@ -31,7 +53,6 @@ export async function run(ctx) {
     { name: 'MRI 8× 256² PC', op: 'mri', params: { acceleration: 8, mask: 'random' } },
     { name: 'CT 23 views 256² PC', op: 'radon', params: { angles: 23 } },
   ];
-  const torch = await ctx.torch('scorenet.py', { threads: [1, 2], min_seconds: 1.0, cases: [{ name: c.name, config: core.networkConfigToJson(cfg), batch: 1, backward: false }] });
   const rows = [];
   for (const p of problems) {
     const op = await registries.operators.create(p.op, p.params, { inputShape: [c.size, c.size, 1], cwd: process.cwd(), registries });
@@ -60,8 +81,9 @@ export async function run(ctx) {
       z.dispose();
     });
     x.dispose();
-    for (const t of torch?.cases ?? [null]) {
-      rows.push(ctx.compareRow(p.name, 'wasm', perStep * 1000 * 1000, t ? 2 * t.fwd_ms * 1000 : null, {
+    for (const t of trows.length ? trows : [null]) {
+      rows.push(ctx.compareRow(p.name, backend, perStep * 1000 * 1000, t ? 2 * t.fwd_ms * 1000 : null, {
+        torch_device: t?.device ?? null,
         torch_threads: t?.threads ?? null,
         's/1000 steps': perStep * 1000,
         'cpu s/1000 steps': perStepCpu * 1000,

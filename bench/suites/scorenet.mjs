@@ -35,70 +35,83 @@ export const CASES = [
   },
 ];
 
+const GPU_BACKENDS = ['webgpu', 'tensorflow'];
+
 export async function run(ctx) {
   const { core, tf } = ctx;
-  await core.initBackend('wasm');
   const tmp = mkdtempSync(join(tmpdir(), 'scoresde-bench-scorenet-'));
   const ours = [];
   const torchCases = [];
+  const rows = [];
   try {
-    for (const c of CASES) {
-      const cfg = core.buildTrainConfig({ model: c.model, sde: c.sde, imageSize: c.size, numChannels: c.channels });
-      const rng = new core.Rng(7);
-      const net = core.initNetwork(cfg, rng);
-      for (const v of net.params.trainableVariables()) {
-        const e = rng.normalTensor(v.shape);
-        v.assign(tf.tidy(() => v.add(e.mul(0.05))));
-        e.dispose();
+    for (const backend of ctx.backends ?? ['wasm']) {
+      try {
+        await core.initBackend(backend);
+      } catch (e) {
+        rows.push({ name: 'unavailable', backend, note: String(e?.message ?? e).split('\n')[0] });
+        continue;
       }
-      const x = rng.normalTensor([c.batch, c.size, c.size, c.channels]);
-      const r = rng.normalTensor([c.batch, c.size, c.size, c.channels]);
-      const lab = new Float32Array(c.batch);
-      for (let i = 0; i < c.batch; i++) {
-        const u = (i + 0.5) / c.batch;
-        lab[i] = cfg.embeddingType === 'fourier' ? Math.exp(Math.log(0.01) + u * Math.log(50 / 0.01)) : Math.floor(u * 999);
+      for (const c of CASES) {
+        const cfg = core.buildTrainConfig({ model: c.model, sde: c.sde, imageSize: c.size, numChannels: c.channels });
+        const rng = new core.Rng(7);
+        const net = core.initNetwork(cfg, rng);
+        for (const v of net.params.trainableVariables()) {
+          const e = rng.normalTensor(v.shape);
+          v.assign(tf.tidy(() => v.add(e.mul(0.05))));
+          e.dispose();
+        }
+        const x = rng.normalTensor([c.batch, c.size, c.size, c.channels]);
+        const r = rng.normalTensor([c.batch, c.size, c.size, c.channels]);
+        const lab = new Float32Array(c.batch);
+        for (let i = 0; i < c.batch; i++) {
+          const u = (i + 0.5) / c.batch;
+          lab[i] = cfg.embeddingType === 'fourier' ? Math.exp(Math.log(0.01) + u * Math.log(50 / 0.01)) : Math.floor(u * 999);
+        }
+        const labels = tf.tensor1d(lab);
+        const y = tf.tidy(() => net.forward(x, labels));
+        const out = await y.data();
+        y.dispose();
+        const folder = join(tmp, c.name.replace(/[^a-z0-9]+/gi, '_'));
+        if (ctx.compare === 'torch' && !torchCases.some((t) => t.name === c.name)) {
+          await core.saveScoreModelFolder(folder, net);
+          await core.writeNpy(join(folder, 'x.npy'), { data: await x.data(), shape: x.shape });
+          await core.writeNpy(join(folder, 'labels.npy'), { data: lab, shape: [c.batch] });
+          await core.writeNpy(join(folder, 'out.npy'), { data: out, shape: x.shape });
+          torchCases.push({ name: c.name, config_path: join(folder, 'config.json'), batch: c.batch, verify: folder });
+        }
+        const big = c.size >= 256;
+        const fwd = await ctx.timeBoth(async () => {
+          const t = tf.tidy(() => net.forward(x, labels));
+          await t.data();
+          t.dispose();
+        }, { minReps: big ? 2 : 3, minSeconds: big ? 0 : 1 });
+        const vars = net.params.trainableVariables();
+        const fb = await ctx.timeBoth(async () => {
+          const gs = tf.tidy(() => {
+            const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(net.forward(x, labels), r)), vars);
+            return [value, ...Object.values(grads)];
+          });
+          await Promise.all(gs.map((g) => g.data()));
+          tf.dispose(gs);
+        }, { minReps: big ? 1 : 3, minSeconds: big ? 0 : 1 });
+        ctx.log(`  ${backend} ${c.name}: fwd ${(fwd.wall * 1000).toFixed(0)} ms, fwd+bwd ${(fb.wall * 1000).toFixed(0)} ms (wall)`);
+        ours.push({ c, backend, fwd, fb, params: net.params.count() });
+        tf.dispose([x, r, labels]);
+        net.dispose();
       }
-      const labels = tf.tensor1d(lab);
-      const y = tf.tidy(() => net.forward(x, labels));
-      const out = await y.data();
-      y.dispose();
-      const folder = join(tmp, c.name.replace(/[^a-z0-9]+/gi, '_'));
-      if (ctx.compare === 'torch') {
-        await core.saveScoreModelFolder(folder, net);
-        await core.writeNpy(join(folder, 'x.npy'), { data: await x.data(), shape: x.shape });
-        await core.writeNpy(join(folder, 'labels.npy'), { data: lab, shape: [c.batch] });
-        await core.writeNpy(join(folder, 'out.npy'), { data: out, shape: x.shape });
-        torchCases.push({ name: c.name, config_path: join(folder, 'config.json'), batch: c.batch, verify: folder });
-      }
-      const big = c.size >= 256;
-      const fwd = await ctx.timeBoth(async () => {
-        const t = tf.tidy(() => net.forward(x, labels));
-        await t.data();
-        t.dispose();
-      }, { minReps: big ? 2 : 3, minSeconds: big ? 0 : 1 });
-      const vars = net.params.trainableVariables();
-      const fb = await ctx.timeBoth(async () => {
-        const gs = tf.tidy(() => {
-          const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(net.forward(x, labels), r)), vars);
-          return [value, ...Object.values(grads)];
-        });
-        await Promise.all(gs.map((g) => g.data()));
-        tf.dispose(gs);
-      }, { minReps: big ? 1 : 3, minSeconds: big ? 0 : 1 });
-      ctx.log(`  ${c.name}: fwd ${(fwd.wall * 1000).toFixed(0)} ms, fwd+bwd ${(fb.wall * 1000).toFixed(0)} ms (wall)`);
-      ours.push({ c, fwd, fb, params: net.params.count() });
-      tf.dispose([x, r, labels]);
-      net.dispose();
     }
-    const torch = await ctx.torch('scorenet.py', { threads: [1, 2], min_seconds: 1.0, cases: torchCases });
-    const rows = [];
+    const gpu = (ctx.backends ?? []).some((b) => GPU_BACKENDS.includes(b));
+    const torch = await ctx.torch('scorenet.py', { threads: [1, 2], min_seconds: 1.0, devices: gpu ? ['cpu', 'cuda'] : ['cpu'], cases: torchCases });
     for (const o of ours) {
-      const trows = torch?.cases?.filter((t) => t.name === o.c.name) ?? [null];
+      const device = GPU_BACKENDS.includes(o.backend) ? 'cuda' : 'cpu';
+      const found = torch?.cases?.filter((t) => t.name === o.c.name && (t.device ?? 'cpu') === device) ?? [];
+      const trows = found.length ? found : [null];
       for (const t of trows) {
         const extra = (pass) => {
           const ourCpu = (pass === 'fwd' ? o.fwd : o.fb).cpu * 1000;
           const torchCpu = t ? (pass === 'fwd' ? t.fwd_cpu_ms : t.fwdbwd_cpu_ms) : null;
           return {
+            torch_device: t?.device ?? null,
             torch_threads: t?.threads ?? null,
             ours_cpu_ms: ourCpu,
             torch_cpu_ms: torchCpu,
@@ -108,8 +121,8 @@ export async function run(ctx) {
             params: o.params,
           };
         };
-        rows.push(ctx.compareRow(`${o.c.name} fwd`, 'wasm', o.fwd.wall * 1000, t?.fwd_ms, extra('fwd')));
-        rows.push(ctx.compareRow(`${o.c.name} fwd+bwd`, 'wasm', o.fb.wall * 1000, t?.fwdbwd_ms, extra('fb')));
+        rows.push(ctx.compareRow(`${o.c.name} fwd`, o.backend, o.fwd.wall * 1000, t?.fwd_ms, extra('fwd')));
+        rows.push(ctx.compareRow(`${o.c.name} fwd+bwd`, o.backend, o.fb.wall * 1000, t?.fwdbwd_ms, extra('fb')));
       }
     }
     return rows;

@@ -199,7 +199,7 @@ class Fourier(nn.Module):
 
 def positional(t, dim):
     half = dim // 2
-    f = torch.exp(torch.arange(half, dtype=torch.float32) * -(math.log(10000) / (half - 1)))
+    f = torch.exp(torch.arange(half, dtype=torch.float32, device=t.device) * -(math.log(10000) / (half - 1)))
     e = t.float()[:, None] * f[None, :]
     e = torch.cat([torch.sin(e), torch.cos(e)], 1)
     return F.pad(e, (0, 1)) if dim % 2 == 1 else e

@@ -2,9 +2,10 @@
 
     /usr/bin/python3 bench/torch/scorenet.py SPEC.json
 
-SPEC = {"threads": [1, 2], "min_seconds": 1.0, "cases": [
+SPEC = {"threads": [1, 2], "min_seconds": 1.0, "devices": ["cpu"] (add "cuda" on a GPU machine), "cases": [
           {"name": "...", "config": {model/data/training sections} | "config_path": "config.json",
            "batch": 8,
+           "backward": true,    # optional: false skips forward+backward
            "verify": "DIR"      # optional: DIR/{weights.safetensors, x.npy, labels.npy, out.npy}
           }, ...]}
 x.npy / out.npy are NHWC [B, H, W, C] float32 (our layout), labels.npy [B]. With `verify`, the
@@ -14,7 +15,10 @@ max|torch(x, labels) - out| and max|out|. Timing uses random weights when no ver
 one warm-up: forward under torch.no_grad(), forward+backward = gradient of sum(net(x) * r) with
 respect to every trainable parameter (one training step without the optimizer).
 
-Output: {"torch": version, "cases": [{"name", "threads", "batch", "fwd_ms", "fwd_cpu_ms", "fwdbwd_ms",
+On "cuda" (skipped with a note on stderr when torch has no CUDA device) the times are wall times
+with torch.cuda.synchronize() after each run, threads is null, and cpu_ms is null.
+
+Output: {"torch": version, "cases": [{"name", "device", "threads", "batch", "fwd_ms", "fwd_cpu_ms", "fwdbwd_ms",
           "fwdbwd_cpu_ms" (process CPU time: the stable measure on a shared machine at 1 thread),
           "verify": {"max_abs_diff", "max_abs_ref"} | null}]}
 """
@@ -52,8 +56,14 @@ def read_safetensors(path):
     return out
 
 
-def timed(fn, min_seconds, min_reps=3, max_reps=50):
-    """Median wall and process-CPU milliseconds of fn after one warm-up."""
+def timed(fn, min_seconds, min_reps=3, max_reps=50, sync=None):
+    """Median wall and process-CPU milliseconds of fn after one warm-up (sync: wait for the GPU)."""
+    if sync:
+        inner = fn
+
+        def fn():
+            inner()
+            sync()
     fn()
     wall, cpu = [], []
     start = time.perf_counter()
@@ -71,7 +81,7 @@ def labels_for(cfg, batch, gen):
     return torch.randint(0, 999, (batch,), generator=gen).float()
 
 
-def run_case(case, threads, min_seconds):
+def run_case(case, threads, min_seconds, device='cpu'):
     cfg = case['config'] if 'config' in case else json.load(open(case['config_path']))
     torch.manual_seed(0)
     net = NCSNpp(cfg).eval()
@@ -87,13 +97,16 @@ def run_case(case, threads, min_seconds):
         verify = {'max_abs_diff': float(np.abs(got - ref).max()), 'max_abs_ref': float(np.abs(ref).max())}
     b, size, ch = case['batch'], cfg['data']['image_size'], cfg['data']['num_channels']
     gen = torch.Generator().manual_seed(1)
-    x = torch.randn(b, ch, size, size, generator=gen)
-    lab = labels_for(cfg, b, gen)
-    r = torch.randn(b, ch, size, size, generator=gen)
+    x = torch.randn(b, ch, size, size, generator=gen).to(device)
+    lab = labels_for(cfg, b, gen).to(device)
+    r = torch.randn(b, ch, size, size, generator=gen).to(device)
+    net = net.to(device)
     params = [p for p in net.parameters() if p.requires_grad]
+    sync = torch.cuda.synchronize if device == 'cuda' else None
     rows = []
-    for n in threads:
-        torch.set_num_threads(n)
+    for n in (threads if device == 'cpu' else [None]):
+        if n is not None:
+            torch.set_num_threads(n)
 
         def fwd():
             with torch.no_grad():
@@ -104,10 +117,11 @@ def run_case(case, threads, min_seconds):
                 p.grad = None
             (net(x, lab) * r).sum().backward()
 
-        f_ms, f_cpu = timed(fwd, min_seconds)
-        b_ms, b_cpu = timed(fwdbwd, min_seconds)
-        rows.append({'name': case['name'], 'threads': n, 'batch': b, 'fwd_ms': f_ms, 'fwd_cpu_ms': f_cpu,
-                     'fwdbwd_ms': b_ms, 'fwdbwd_cpu_ms': b_cpu, 'verify': verify})
+        f_ms, f_cpu = timed(fwd, min_seconds, sync=sync)
+        b_ms, b_cpu = timed(fwdbwd, min_seconds, sync=sync) if case.get('backward', True) else (None, None)
+        cpu = device == 'cpu'
+        rows.append({'name': case['name'], 'device': device, 'threads': n, 'batch': b, 'fwd_ms': f_ms, 'fwd_cpu_ms': f_cpu if cpu else None,
+                     'fwdbwd_ms': b_ms, 'fwdbwd_cpu_ms': b_cpu if cpu else None, 'verify': verify})
     return rows
 
 
@@ -116,9 +130,14 @@ def main():
         sys.exit('usage: scorenet.py SPEC.json')
     spec = json.load(open(sys.argv[1]))
     threads = spec.get('threads', [1, 2])
+    devices = spec.get('devices', ['cpu'])
+    if 'cuda' in devices and not torch.cuda.is_available():
+        print('torch: no CUDA device; cuda rows skipped', file=sys.stderr)
+        devices = [d for d in devices if d != 'cuda']
     rows = []
     for case in spec['cases']:
-        rows += run_case(case, threads, spec.get('min_seconds', 1.0))
+        for device in devices:
+            rows += run_case(case, threads, spec.get('min_seconds', 1.0), device)
         print(f"torch: {case['name']} done", file=sys.stderr)
     json.dump({'torch': torch.__version__, 'cases': rows}, sys.stdout)
     sys.stdout.write('\n')

@@ -48,6 +48,8 @@ export interface BenchContext {
   tf: typeof core.tf;
   root: string;
   compare: 'torch' | null;
+  /** Backends the network suites (scorenet, recon) run on, in order (default ['wasm']). */
+  backends: string[];
   log(msg: string): void;
   time(fn: () => unknown, opts?: TimeOptions): Promise<number>;
   timeBoth(fn: () => unknown, opts?: TimeOptions): Promise<Timing>;
@@ -67,6 +69,7 @@ export interface BenchOptions {
   only?: string[];
   compare?: 'torch' | null;
   suites?: string;
+  backends?: string[];
   log?: (msg: string) => void;
 }
 
@@ -130,6 +133,7 @@ export async function runBench(o: BenchOptions = {}): Promise<Record<string, Row
     tf: core.tf,
     root,
     compare,
+    backends: o.backends?.length ? o.backends : ['wasm'],
     log,
     time: async (fn, opts) => (await timeBoth(fn, opts)).wall,
     timeBoth,
@@ -199,6 +203,7 @@ interface BenchFlags {
   only?: string;
   compare?: string;
   suites?: string;
+  backend?: string;
   json: boolean;
 }
 
@@ -208,13 +213,17 @@ export function benchCommand(): Command {
     .option('--only <names>', 'comma-separated suite names')
     .option('--compare <what>', "also run the PyTorch scripts under bench/torch ('torch')")
     .option('--suites <dir>', 'suite folder (default: bench/suites of the checkout)')
+    .option('--backend <list>', 'comma-separated backends for the network suites (scorenet, recon), e.g. wasm,webgpu', 'wasm')
     .option('--json', 'one JSON object {suite: rows} on stdout', false)
     .addHelpText('after', '\nExample:\n  scoresde bench --only scorenet --compare torch --json\n');
   cmd.action(async (o: BenchFlags) => {
     if (o.compare !== undefined && o.compare !== 'torch') throw new ScoresdeError(`--compare: only 'torch' is supported, got '${o.compare}'`);
     const only = o.only?.split(',').filter(Boolean);
     if (o.only !== undefined && !only?.length) throw new ScoresdeError('--only needs a suite name');
-    const results = await runBench({ only, compare: o.compare === 'torch' ? 'torch' : null, suites: o.suites });
+    const backends = (o.backend ?? 'wasm').split(',').filter(Boolean);
+    const bad = backends.filter((b) => !(core.BACKENDS as readonly string[]).includes(b));
+    if (bad.length || !backends.length) throw new ScoresdeError(`--backend: unknown backend '${bad[0] ?? ''}' (choose from ${core.BACKENDS.join(', ')})`);
+    const results = await runBench({ only, compare: o.compare === 'torch' ? 'torch' : null, suites: o.suites, backends });
     printResults(results, o.json);
   });
   return cmd;
