@@ -17,6 +17,9 @@
  */
 import { Rng, ScoresdeError, tf, type Classifier, type SDE, type Tensor } from '@scoresde/core';
 
+/** tfjs variable names must be unique per engine. */
+let instanceCounter = 0;
+
 export const EMBEDDINGS = ['fourier', 'positional'] as const;
 export type EmbeddingKind = (typeof EMBEDDINGS)[number];
 
@@ -120,7 +123,7 @@ export class ConvClassifier implements Classifier {
         data = Float32Array.from({ length: n }, () => (2 * r.uniform() - 1) * bound);
       }
       const initial = tf.tensor(data, d.shape, 'float32');
-      this.params.set(key, tf.variable(initial, d.trainable, `clf_${key}_${Math.random().toString(36).slice(2)}`));
+      this.params.set(key, tf.variable(initial, d.trainable, `clf${++instanceCounter}_${key}`));
       initial.dispose();
     }
   }
