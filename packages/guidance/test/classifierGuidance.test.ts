@@ -64,7 +64,7 @@ describe('classifier guidance with gmm-exact', () => {
       const n = 3000;
       const r = await pcSample({
         sde, score: (a, t) => prior.score(a, t), predictor: reverseDiffusionPredictor(), corrector: noneCorrector(),
-        shape: [n, 1, 2, 1], rng: new Rng(10 + k), steps: 500, terms: [term],
+        shape: [n, 1, 2, 1], rng: new Rng(10 + k), steps: 1000, terms: [term],
       });
       const resp = tf.tidy(() => tf.argMax(prior.responsibilities(r.x, sde.eps), 1)).dataSync();
       const hits = Array.from(resp).filter((v) => v === k).length / n;
