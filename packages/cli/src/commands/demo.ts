@@ -26,7 +26,7 @@ export function demoCommand(): Command {
     .option('--snr <s>', 'Langevin corrector signal-to-noise ratio (default 0.16)', floatArg('--snr', 0))
     .option('--tasks <list>', 'comma-separated tasks (default ct-23,mri-4x,mri-8x)')
     .option('--ct-guidance <g>', 'CT measurement guidance: fbp-consistency (default) | projection')
-    .option('--ct-lambda <l>', 'λ of the CT guidance (default 0.9)', floatArg('--ct-lambda', 0))
+    .option('--ct-lambda <l>', 'λ of the CT guidance (default 1)', floatArg('--ct-lambda', 0))
     .option('--tv-iters <n>', `TV (PDHG) iterations (default ${FULL.tvIters})`, intArg('--tv-iters', 1))
     .option('--phantom-seed <s>', 'seed of the held-out phantoms (default 1000; the prior was trained on seed 0)', intArg('--phantom-seed'))
     .option('--shapes-per-class <n>', `shapes grid: samples per class, 0 to skip (default ${FULL.shapesPerClass})`, intArg('--shapes-per-class', 0))

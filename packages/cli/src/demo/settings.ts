@@ -75,7 +75,7 @@ export function resolveSettings(f: DemoFlags): DemoSettings {
     tvIters: f.tvIters ?? base.tvIters,
     tasks: parseTasks(f.tasks),
     ctGuidance: parseGuidance(f.ctGuidance),
-    ctLambda: f.ctLambda ?? 0.9,
+    ctLambda: f.ctLambda ?? 1,
     shapesPerClass: f.shapesPerClass ?? base.shapesPerClass,
     shapeSteps: f.shapeSteps ?? f.steps ?? base.shapeSteps,
     classScale: f.classScale ?? 1,
