@@ -2,8 +2,8 @@
  * The prior-ellipses-64 pack: it loads through the public plugin loader, registers its score
  * model, the weights carry the recipe's config (VE σ 0.01…40, 64²×1, F16), and the trained score
  * denoises: Tweedie's estimate x̂ = x_t + σ² s(x_t, σ) of held-out phantoms (seed 1000) has well
- * under half the squared error of x_t at σ = 0.3 and 1 (a network of random or wrong weights
- * does not).
+ * under a fifth of the squared error of x_t at σ = 0.3 and 1 (measured with the shipped weights:
+ * 0.050 and 0.023 of it; the step-20 weights gave 0.58, so the test fails on undertrained weights).
  */
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +59,7 @@ describe('prior-ellipses-64 pack', () => {
       });
       const [a, b] = [(await noisy!.data())[0]!, (await den!.data())[0]!];
       tf.dispose([noisy!, den!]);
-      expect(b, `σ = ${sigma}: denoised MSE ${b} vs noisy ${a}`).toBeLessThan(0.5 * a);
+      expect(b, `σ = ${sigma}: denoised MSE ${b} vs noisy ${a}`).toBeLessThan(0.2 * a);
     }
     x0.dispose();
     model.dispose?.();

@@ -1,8 +1,9 @@
 /**
  * The prior-shapes-32 pack: it loads through the public plugin loader and registers a score
  * model and a classifier under its name; the classifier refuses a model of another shape; on
- * held-out shapes (seed 1000) the trained score denoises (Tweedie at σ = 0.3: under half the
- * noisy MSE) and the classifier names the class of lightly noised shapes (σ ≈ 0.1).
+ * held-out shapes (seed 1000) the trained score denoises (Tweedie at σ = 0.3: under a fifth of
+ * the noisy MSE; measured 0.035 of it) and the classifier names the class of lightly noised
+ * shapes (σ = 0.1; measured 29/32 correct, chance is 8/32).
  */
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +56,7 @@ describe('prior-shapes-32 pack', () => {
     });
     const a = (await noisy!.data())[0]!;
     const b = (await den!.data())[0]!;
-    expect(b, `denoised MSE ${b} vs noisy ${a}`).toBeLessThan(0.5 * a);
+    expect(b, `denoised MSE ${b} vs noisy ${a}`).toBeLessThan(0.2 * a);
     const pred = tf.tidy(() => tf.argMax(clf.logProbs(tf.add(x0, tf.mul(z, 0.1)), tOf(0.1)), 1));
     const p = await pred.data();
     const correct = Array.from(p).filter((k, i) => k === labels![i]).length;

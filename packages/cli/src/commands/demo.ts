@@ -30,7 +30,7 @@ export function demoCommand(): Command {
     .option('--tv-iters <n>', `TV (PDHG) iterations (default ${FULL.tvIters})`, intArg('--tv-iters', 1))
     .option('--phantom-seed <s>', 'seed of the held-out phantoms (default 1000; the prior was trained on seed 0)', intArg('--phantom-seed'))
     .option('--shapes-per-class <n>', `shapes grid: samples per class, 0 to skip (default ${FULL.shapesPerClass})`, intArg('--shapes-per-class', 0))
-    .option('--shape-steps <n>', 'shapes grid: PC steps (default: --steps)', intArg('--shape-steps', 1))
+    .option('--shape-steps <n>', `shapes grid: PC steps (default ${FULL.shapeSteps})`, intArg('--shape-steps', 1))
     .option('--class-scale <w>', 'shapes grid: classifier guidance scale (default 1)', floatArg('--class-scale'))
     .option('--ellipses-pack <path>', 'model pack of the ellipses prior (default: plugins/prior-ellipses-64 of this repository)')
     .option('--shapes-pack <path>', 'model pack of the shapes prior (default: plugins/prior-shapes-32 of this repository)')

@@ -6,7 +6,8 @@
  * (reverse-diffusion predictor + one Langevin corrector step) for all phantoms × samples at once,
  * so a task costs ≈ 2 · steps · phantoms · samples network passes at 64² (≈ 40 ms of CPU each for
  * the ncsnpp-tiny prior, measured). The defaults (8 phantoms × 2 samples, 50 steps, 3 tasks:
- * 4800 passes ≈ 190 s, plus TV and the shapes grid) keep the demo near 4 CPU-minutes; more steps
+ * 4800 passes ≈ 190 s, plus TV and the shapes grid: 4 classes × 6 samples, 100 steps at 32²) keep
+ * the demo near 4–5 CPU-minutes; more steps
  * (--steps 200, as Song et al. 2022 use far more) cost proportionally more time.
  */
 import { ScoresdeError } from '@scoresde/core';
@@ -59,7 +60,7 @@ export interface DemoFlags {
   quick: boolean;
 }
 
-export const FULL = { phantoms: 8, samples: 2, steps: 50, tvIters: 300, shapesPerClass: 6, shapeSteps: 50 } as const;
+export const FULL = { phantoms: 8, samples: 2, steps: 50, tvIters: 300, shapesPerClass: 6, shapeSteps: 100 } as const;
 export const QUICK = { phantoms: 2, samples: 2, steps: 3, tvIters: 10, shapesPerClass: 1, shapeSteps: 3 } as const;
 
 export function resolveSettings(f: DemoFlags): DemoSettings {
@@ -77,7 +78,7 @@ export function resolveSettings(f: DemoFlags): DemoSettings {
     ctGuidance: parseGuidance(f.ctGuidance),
     ctLambda: f.ctLambda ?? 1,
     shapesPerClass: f.shapesPerClass ?? base.shapesPerClass,
-    shapeSteps: f.shapeSteps ?? f.steps ?? base.shapeSteps,
+    shapeSteps: f.shapeSteps ?? base.shapeSteps,
     classScale: f.classScale ?? 1,
     quick: f.quick,
   };
