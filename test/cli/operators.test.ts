@@ -50,6 +50,25 @@ describe('scoresde forward / baseline / metrics', () => {
     expect(Math.abs(l - rr)).toBeLessThan(1e-5 * Math.sqrt(nax * ny));
   });
 
+  it('reads .dcm (modality units) and .png (scaled to [0, 1]) inputs', async () => {
+    const dcm = join(repoRoot, 'datasets/test/fixtures/dicom/src/ct_u12.dcm');
+    const ref = parseNpy(readFileSync(join(repoRoot, 'datasets/test/fixtures/dicom/ref/ct_u12_rawexpl.npy')));
+    const out = join(dir, 'dcm-id.npy');
+    let r = await runCli(['forward', '--operator', 'mask', '--set', 'ratio=1', '--in', dcm, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const got = parseNpy(readFileSync(out));
+    expect(got.shape).toEqual([40, 48, 1]);
+    expect(Array.from(got.data)).toEqual(Array.from(ref.data));
+    const png = join(dir, 'ph.png');
+    expect((await runCli(['png', '--in', phantom, '--range', '0,1', '--out', png])).code).toBe(0);
+    r = await runCli(['forward', '--operator', 'mask', '--set', 'ratio=1', '--in', png, '--out', join(dir, 'png-id.npy')]);
+    expect(r.code, r.stderr).toBe(0);
+    const p = parseNpy(readFileSync(join(dir, 'png-id.npy')));
+    const ph = parseNpy(readFileSync(phantom));
+    expect(p.shape).toEqual([64, 64, 1]);
+    for (let i = 0; i < p.data.length; i++) expect(Math.abs(p.data[i]! - Math.min(1, Math.max(0, ph.data[i]!)))).toBeLessThanOrEqual(0.5 / 255 + 1e-6);
+  });
+
   it('plugins info documents parameters and defaults', async () => {
     const r = await runCli(['plugins', 'info', 'mri', '--json']);
     expect(r.code, r.stderr).toBe(0);

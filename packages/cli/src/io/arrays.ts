@@ -30,7 +30,9 @@ async function readPng(path: string): Promise<NdArrayF32> {
     const img = sharp(buf);
     const meta = await img.metadata();
     const depth16 = meta.depth === 'ushort';
-    const { data, info } = await img.raw({ depth: depth16 ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
+    // sharp hands gray images back as sRGB unless asked for the one channel.
+    const gray = (meta.channels ?? 3) <= 2;
+    const { data, info } = await (gray ? img.extractChannel(0) : img).raw({ depth: depth16 ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
     const scale = depth16 ? 65535 : 255;
     const src = depth16 ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : data;
     let channels = info.channels;
