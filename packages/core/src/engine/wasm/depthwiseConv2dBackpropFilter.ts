@@ -6,26 +6,15 @@
  */
 import { tf } from '../../tf.js';
 import { heapView, type BackendWasm, type TensorInfo } from './kernelUtil.js';
+import { depthwiseGeometry, type DepthwiseAttrs } from './depthwiseGeometry.js';
 
 function depthwiseConv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap }): TensorInfo {
   const backend = args.backend as BackendWasm;
   const x = args.inputs.x!;
   const dy = args.inputs.dy!;
-  const { strides, dilations, pad, dimRoundingMode, filterShape } = args.attrs as unknown as {
-    strides: number | [number, number];
-    dilations: number | [number, number];
-    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    filterShape: [number, number, number, number];
-  };
-  const xs = x.shape as [number, number, number, number];
-  const info = tf.backend_util.computeConv2DInfo(xs, filterShape, strides, dilations, pad, dimRoundingMode, true);
-  const [n, h, w, c] = xs;
-  const [kH, kW, , m] = filterShape;
-  const { strideHeight: sH, strideWidth: sW, dilationHeight: dH, dilationWidth: dW, outHeight: ho, outWidth: wo } = info;
-  const pT = info.padInfo.top;
-  const pL = info.padInfo.left;
-  const co = c * m;
+  const attrs = args.attrs as unknown as DepthwiseAttrs & { filterShape: [number, number, number, number] };
+  const { filterShape } = attrs;
+  const { n, h, w, c, kH, kW, m, sH, sW, dH, dW, ho, wo, pT, pL, co } = depthwiseGeometry(x.shape as [number, number, number, number], filterShape, attrs);
   const out = backend.makeOutput(filterShape, 'float32');
   const acc = new Float64Array(kH * kW * co);
   const xv = heapView(backend, x);

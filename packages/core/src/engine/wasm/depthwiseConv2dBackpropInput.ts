@@ -9,6 +9,7 @@
 import { tf } from '../../tf.js';
 import { planAxis } from './conv2dBackpropInput.js';
 import { callKernel, heapView, release, sliceIfNeeded, type BackendWasm, type TensorInfo } from './kernelUtil.js';
+import { depthwiseGeometry, type DepthwiseAttrs } from './depthwiseGeometry.js';
 
 /** A zero-filled float32 tensor. */
 function zeros(backend: BackendWasm, shape: number[]): TensorInfo {
@@ -97,21 +98,9 @@ function depthwiseConv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; bac
   const backend = args.backend as BackendWasm;
   const dy = args.inputs.dy!;
   const filter = args.inputs.filter!;
-  const { strides, dilations, pad, dimRoundingMode, inputShape } = args.attrs as unknown as {
-    strides: number | [number, number];
-    dilations: number | [number, number];
-    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    inputShape: [number, number, number, number];
-  };
-  const fs = filter.shape as [number, number, number, number];
-  const info = tf.backend_util.computeConv2DInfo(inputShape, fs, strides, dilations, pad, dimRoundingMode, true);
-  const [n, h, w, c] = inputShape;
-  const [kH, kW, , m] = fs;
-  const { strideHeight: sH, strideWidth: sW, dilationHeight: dH, dilationWidth: dW, outHeight: ho, outWidth: wo } = info;
-  const pT = info.padInfo.top;
-  const pL = info.padInfo.left;
-  const co = c * m;
+  const attrs = args.attrs as unknown as DepthwiseAttrs & { inputShape: [number, number, number, number] };
+  const { inputShape } = attrs;
+  const { info, n, h, w, c, kH, kW, m, sH, sW, dH, dW, ho, wo, pT, pL, co } = depthwiseGeometry(inputShape, filter.shape as [number, number, number, number], attrs);
   if (m === 1 && dH === 1 && dW === 1) return viaForwardConv(backend, dy, filter, info, inputShape);
   const out = backend.makeOutput([n, h, w, c], 'float32');
   const acc = new Float64Array(n * h * w * c);
