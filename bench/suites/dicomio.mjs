@@ -1,7 +1,7 @@
 /**
  * DICOM I/O path of `scoresde batch`: the identity task (read, decode, re-encode as a derived
  * series, atomic write, manifest, report) on synthetic 512×512 CT slices (16-bit, 12 bits stored,
- * explicit VR little endian, 4 series × 64 slices) written to a temporary folder, in-process and on
+ * explicit VR little endian, 8 series × 64 slices) written to a temporary folder, in-process and on
  * 2 worker threads (cpu_s counts every thread of the process). Goal (issue 6):
  * ≥ 200 slices/s on 2 cores. Also times the stages alone on one series: header scan, pixel
  * decode, derived encode (in memory) and atomic writes, to show where the time goes.
@@ -60,7 +60,7 @@ export async function run(ctx) {
   const rows = [];
   try {
     const inDir = join(base, 'in');
-    const total = makeSlices(ds, inDir, { series: 4, slices: 64, size: 512 });
+    const total = makeSlices(ds, inDir, { series: 8, slices: 64, size: 512 });
     const task = parseTask({ model: 'identity', seed: 1 }, 'bench');
     let rep = 0;
     for (const workers of ['0', '2']) {

@@ -15,7 +15,7 @@ import { ScoresdeError } from '@scoresde/core';
 import { decodeDicomText } from './charset.js';
 import { decodeFrame, ensureCodecs } from './codecs.js';
 import { encapsulatedFrames, j2kPrecision, nativeFrames } from './frames.js';
-import { parseDataset, type ParsedDataset } from './parse-dataset.js';
+import { parseDataset, type ParseOptions, type ParsedDataset } from './parse-dataset.js';
 import { frameToModality, type SampleLayout } from './pixels.js';
 import { describeSopClass } from './sop-classes.js';
 import { DicomReadError, type DicomReadErrorKind } from './read-error.js';
@@ -179,8 +179,8 @@ export function dicomText(h: Pick<DicomHeader, 'dataSet' | 'specificCharacterSet
 }
 
 /** Parse and validate an image object's header. Throws DicomReadError. */
-export function readDicomHeader(bytes: Uint8Array, source = 'DICOM data'): DicomHeader {
-  const parsed = parseDataset(bytes, source);
+export function readDicomHeader(bytes: Uint8Array, source = 'DICOM data', opts: ParseOptions = {}): DicomHeader {
+  const parsed = parseDataset(bytes, source, opts);
   const ds = parsed.dataSet;
   const sopClassUid = str(ds, 'x00080016') ?? str(ds, 'x00020002') ?? '';
   const sop = describeSopClass(sopClassUid);

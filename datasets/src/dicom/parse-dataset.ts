@@ -93,7 +93,15 @@ function restoreWideVrs(ds: DataSet, at: Map<number, string>): void {
  * Parse DICOM bytes into a dicom-parser DataSet. Throws a one-line ScoresdeError (prefixed with
  * `name`) for anything that is not a readable DICOM object.
  */
-export function parseDataset(bytes: Uint8Array, name = 'DICOM data'): ParsedDataset {
+export interface ParseOptions {
+  /**
+   * Stop at the top-level Pixel Data element (7FE0,0010), keeping its header but not reading its
+   * value: enough for every header field, and lets a caller parse just the first bytes of a file.
+   */
+  untilPixelData?: boolean;
+}
+
+export function parseDataset(bytes: Uint8Array, name = 'DICOM data', opts: ParseOptions = {}): ParsedDataset {
   if (bytes.length === 0) throw new DicomReadError('not-dicom', `${name}: empty file`);
   let byteArray = bytes;
   let layout: ParsedDataset['layout'] = 'part10';
@@ -165,10 +173,11 @@ export function parseDataset(bytes: Uint8Array, name = 'DICOM data'): ParsedData
       return s;
     };
     dataSet.warnings = stream.warnings;
+    const until = opts.untilPixelData ? { untilTag: 'x7fe00010' } : undefined;
     if (parseImplicit) {
-      dicomParser.parseDicomDataSetImplicit(dataSet, stream, byteArray.length);
+      dicomParser.parseDicomDataSetImplicit(dataSet, stream, byteArray.length, until);
     } else {
-      dicomParser.parseDicomDataSetExplicit(dataSet, stream, byteArray.length);
+      dicomParser.parseDicomDataSetExplicit(dataSet, stream, byteArray.length, until);
     }
   } catch (e) {
     throw new DicomReadError('malformed', `${name}: malformed or truncated data set (${errorText(e)})`);

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { Rng, ScoresdeError } from '@scoresde/core';
+import { Rng, ScoresdeError, mapLimited } from '@scoresde/core';
 import { psnr, ssim } from '@scoresde/forward-operators';
 import {
   derivedSeriesUid,
@@ -227,11 +227,8 @@ export async function processSeries(s: DicomSeries, c: SeriesContext): Promise<R
 /** Identity task: each slice read and written back on its own (possibly on a worker thread). */
 async function identitySeries(s: DicomSeries, seriesUid: string, c: SeriesContext, t0: number): Promise<ReportRow[]> {
   const job = (path: string) => ({ path, outDir: c.outDir, seriesInstanceUid: seriesUid, key: c.key, seed: c.task.seed, derivationDescription: derivationText(c.task, 'reconstruction') });
-  const results: IdentityResult[] = [];
-  const chunk = c.pool.size > 0 ? s.instances.length : 4;
-  for (let i = 0; i < s.instances.length; i += chunk) {
-    results.push(...(await Promise.all(s.instances.slice(i, i + chunk).map((h) => c.pool.run(job(h.source))))));
-  }
+  // Several slices in flight overlap one slice's file I/O with another's decode and encode.
+  const results: IdentityResult[] = await mapLimited(s.instances, c.pool.size > 0 ? c.pool.capacity : 8, (h) => c.pool.run(job(h.source)));
   const secs = (performance.now() - t0) / 1000 / s.instances.length;
   return s.instances.map((h, k) => {
     const r = results[k]!;
