@@ -80,8 +80,11 @@ describe('scoresde train', () => {
     expect(line).toMatch(/--resume: batchSize: 3 given, the run has 2/);
   });
 
-  it('Ctrl-C saves a checkpoint at the step reached and exits 130; --resume continues from it', async () => {
-    const out = join(dir, 'interrupted');
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s saves a checkpoint at the step reached and exits %i; --resume continues from it', async (signal, exitCode) => {
+    const out = join(dir, `interrupted-${signal}`);
     const child = spawn(process.execPath, [cliPath, 'train', '--data', 'shapes', '--size', '8', '--model-config', micro, '--steps', '40', '--batch-size', '2', '--out', out, '--backend', 'wasm', '--json'], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -92,11 +95,11 @@ describe('scoresde train', () => {
     child.stderr.on('data', (d: Buffer) => {
       if (!sent && /train: \d+\/40/.test(d.toString())) {
         sent = true;
-        child.kill('SIGINT');
+        child.kill(signal);
       }
     });
     const code = await new Promise<number>((res) => child.on('close', (c) => res(c ?? -1)));
-    expect(code).toBe(130);
+    expect(code).toBe(exitCode);
     const s = JSON.parse(stdout) as { interrupted: boolean; step: number };
     expect(s.interrupted).toBe(true);
     expect(s.step).toBeGreaterThanOrEqual(1);

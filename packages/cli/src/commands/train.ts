@@ -286,11 +286,13 @@ async function runTrain(o: TrainOptions, explicit: Set<string>): Promise<void> {
   }
   const startStep = trainer.step;
   const params = trainer.net.params.count();
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
+  // Ctrl-C or SIGTERM (a scheduler stopping the job): finish the step, save, exit 130 / 143.
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    interrupted = sig;
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const started = Date.now();
   let lastPrint = 0;
   let smooth = NaN;
@@ -318,7 +320,8 @@ async function runTrain(o: TrainOptions, explicit: Set<string>): Promise<void> {
     }
     if (trainer.step > startStep || !(await hasTrainingState(out))) await saveCheckpoint(trainer, out);
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   const seconds = (Date.now() - started) / 1000;
   const summary = {
@@ -332,10 +335,10 @@ async function runTrain(o: TrainOptions, explicit: Set<string>): Promise<void> {
     steps_per_second: (trainer.step - startStep) / Math.max(seconds, 1e-9),
     backend: backend.active,
     parameters: params,
-    interrupted,
+    interrupted: interrupted !== undefined,
   };
   trainer.dispose();
   if (o.json) printJson(summary);
   else process.stdout.write(`trained to step ${summary.step} (${summary.steps_run} steps, ${summary.steps_per_second.toFixed(2)} steps/s, last loss ${Number.isNaN(lastLoss) ? '-' : lastLoss.toFixed(4)}) on ${backend.active}; model in ${out}\n`);
-  if (interrupted) process.exitCode = 130;
+  if (interrupted) process.exitCode = interrupted === 'SIGTERM' ? 143 : 130;
 }
