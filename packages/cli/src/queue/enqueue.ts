@@ -130,7 +130,7 @@ export async function runQueuedBatch(o: QueuedBatchOptions): Promise<QueuedBatch
       if (o.progress && line !== shown) process.stderr.write(`${line}\n`);
       shown = line;
       // One state query per pending job per poll: poll less often for large batches (≈1 ms per job).
-      if (pending.size > 0) await sleep(Math.max(250, pending.size));
+      if (pending.size > 0) await sleep(Math.max(100, pending.size));
     }
     // Collect the rows, as the single-machine batch reports them.
     const rows: ReportRow[] = scan.skipped.map((s) => skippedRow(s, inDir));
