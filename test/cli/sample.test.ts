@@ -112,6 +112,17 @@ describe('scoresde sample', () => {
     expect(j.entries).toContainEqual(expect.objectContaining({ kind: 'sde', name: 'vp', source: 'core' }));
   });
 
+  it('a batch that cannot fit in the wasm heap is refused before sampling, naming the batch that fits', async () => {
+    const out = join(dir, 'too-big.npy');
+    const r = await runCli(['sample', '--plugin', join(repoRoot, 'plugins/prior-ellipses-64'), '--model', 'prior-ellipses-64', '--n', '4000', '--steps', '2', '--out', out, '--backend', 'wasm']);
+    const line = expectOneLineError(r);
+    expect(line).toMatch(/^scoresde: error: sampling: a batch of 4000 does not fit in memory on the wasm backend; one score evaluation takes .* MiB per sample and \d+ MiB is available \(wasm heap limit 4 GiB, .*\): a batch of (\d+) would fit$/);
+    const fit = Number(/a batch of (\d+) would fit/.exec(line)![1]);
+    expect(fit).toBeGreaterThanOrEqual(8);
+    expect(fit).toBeLessThan(200);
+    expect(existsSync(out)).toBe(false);
+  });
+
   describe('bad input: one line, non-zero exit, no stack trace, no output file', () => {
     const cases: [string, () => string[], RegExp][] = [
       ['mean/cov shapes disagree', () => { writeNpyFile(join(dir, 'cov9.npy'), new Array(81).fill(0).map((_, i) => (i % 10 === 0 ? 1 : 0)), [9, 9]); return ['--sde', 'vp', '--model', `gaussian:${join(dir, 'mean.npy')},${join(dir, 'cov9.npy')}`]; }, /16|9/],

@@ -8,6 +8,7 @@ export * from './engine/backend.js';
 export * from './engine/doctor.js';
 export * from './engine/wasmKernels.js';
 export * from './engine/gradientFixes.js';
+export * from './engine/memory.js';
 export type { AdapterFacts, EngineName, StartFacts } from './engine/starters.js';
 export * from './contracts/sde.js';
 export * from './contracts/score.js';

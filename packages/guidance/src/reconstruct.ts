@@ -6,9 +6,15 @@
  * After sampling, terms that have `finalize` (projection) apply their noise-free consistency
  * step at t = 0. With the ODE sampler, terms' `project` steps are applied after every accepted
  * step when `project` is true, which is the default when some term has `project` but no `grad`.
+ *
+ * Memory: where the backend can tell what it can give (wasm; webgpu with SCORESDE_GPU_MEMORY_MB),
+ * one score evaluation is measured at batches 1 and 2 first; a batch whose score evaluation alone
+ * would not fit is refused before sampling, and an out-of-memory failure during sampling becomes
+ * one line naming the batch that would fit (packages/core/src/engine/memory.ts).
  */
 import {
-  ScoresdeError, langevinCorrector, odeSample, pcSample, reverseDiffusionPredictor, tf,
+  ScoresdeError, fittingBatch, isOutOfMemory, langevinCorrector, measureScoreMemory, memoryBudget, odeSample, outOfMemoryMessage,
+  pcSample, reverseDiffusionPredictor, tf,
   type Corrector, type LikelihoodTerm, type OdeMethod, type Predictor, type Rng, type ScoreModel, type SDE, type Tensor,
 } from '@scoresde/core';
 import { hasFinalize } from './finalize.js';
@@ -63,9 +69,16 @@ export async function reconstruct(o: ReconstructOptions): Promise<ReconstructRes
   const score = (x: Tensor, t: number | Float32Array): Tensor => o.model.score(x, t);
   const parts: Tensor[] = [];
   let nfe = 0;
+  const budget = memoryBudget();
+  const memory = budget && Math.min(bs, K) > 1 ? await measureScoreMemory(o.model) : undefined;
+  const backend = tf.getBackend();
+  if (memory && budget && fittingBatch(memory, budget.bytes, 1) < Math.min(bs, K)) {
+    throw new ScoresdeError(outOfMemoryMessage('sampling', Math.min(bs, K), backend, memory, budget, true));
+  }
+  let n = 0;
   try {
     for (let start = 0; start < K; start += bs) {
-      const n = Math.min(bs, K - start);
+      n = Math.min(bs, K - start);
       const shape = [n, ...o.model.sampleShape];
       let x: Tensor;
       if ((o.sampler ?? 'pc') === 'pc') {
@@ -98,6 +111,7 @@ export async function reconstruct(o: ReconstructOptions): Promise<ReconstructRes
     }
   } catch (e) {
     tf.dispose(parts);
+    if (isOutOfMemory(e)) throw new ScoresdeError(outOfMemoryMessage('sampling', n, backend, memory, budget), { cause: e });
     throw e;
   }
   const samples = parts.length === 1 ? parts[0]! : tf.tidy(() => tf.concat(parts, 0));

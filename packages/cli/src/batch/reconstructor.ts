@@ -4,7 +4,7 @@
  * (slice-major, so sample k of slice b is row b·K + k), draw the B·K posterior samples in one
  * sampler call, and return the per-slice mean and unbiased standard deviation over the K samples.
  */
-import { Rng, tf, ScoresdeError, type Corrector, type ForwardOperator, type Predictor, type ScoreModel, type Tensor } from '@scoresde/core';
+import { Rng, tf, ScoresdeError, fittingBatch, measureScoreMemory, memoryBudget, type Corrector, type ForwardOperator, type Predictor, type ScoreModel, type Tensor } from '@scoresde/core';
 import { reconstruct } from '@scoresde/guidance';
 import type { CliContext } from '../context.js';
 import { resolveModel } from '../model.js';
@@ -22,6 +22,10 @@ export class SeriesReconstructor {
     readonly model: ScoreModel,
     private readonly operator: ForwardOperator,
     private readonly guidance: string,
+    /** Slices sampled together: the task's batch_size, or fewer when the backend's memory says so. */
+    readonly slicesPerCall: number,
+    /** Why slicesPerCall is below batch_size (for the progress line), if it is. */
+    readonly memoryNote: string | undefined,
     private readonly predictor?: Predictor,
     private readonly corrector?: Corrector,
   ) {}
@@ -47,7 +51,20 @@ export class SeriesReconstructor {
       predictor = await ctx.registries.predictors.create(task.predictor, {}, { sde: model.sde });
       corrector = await ctx.registries.correctors.create(task.corrector, cp, { sde: model.sde });
     }
-    return new SeriesReconstructor(task, ctx, model, operator, guidance, predictor, corrector);
+    // batch_size slices × samples rows go through the sampler at once; fewer when they would not fit.
+    let slicesPerCall = task.batch_size;
+    let memoryNote: string | undefined;
+    const budget = memoryBudget();
+    if (budget && task.batch_size * task.samples > 1) {
+      const m = await measureScoreMemory(model);
+      const rows = fittingBatch(m, budget.bytes);
+      const fit = Math.max(1, Math.floor(rows / task.samples));
+      if (fit < task.batch_size) {
+        slicesPerCall = fit;
+        memoryNote = `batch_size ${task.batch_size} × ${task.samples} samples would not fit (${budget.source}; ${(m.perSampleBytes / 2 ** 20).toFixed(1)} MiB per sample): ${fit} slice(s) at a time`;
+      }
+    }
+    return new SeriesReconstructor(task, ctx, model, operator, guidance, slicesPerCall, memoryNote, predictor, corrector);
   }
 
   get size(): [number, number] {

@@ -95,6 +95,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchSummary> {
   const rows: ReportRow[] = scan.skipped.map((s) => skippedRow(s, inDir));
   const throttle = Number(process.env['SCORESDE_BATCH_THROTTLE_MS'] ?? 0);
   const recon = task.kind === 'reconstruct' ? await SeriesReconstructor.create(task, o.ctx!) : undefined;
+  if (recon?.memoryNote && o.progress) process.stderr.write(`batch: ${recon.memoryNote}\n`);
   const totalSlices = scan.series.reduce((s, x) => s + x.instances.length, 0);
   const pending = scan.series.filter((s) => !manifest.series[`${s.seriesInstanceUid}|${s.instances[0]!.sopInstanceUid}`]).reduce((n, s) => n + s.instances.length, 0);
   const pool = new IdentityPool(recon ? 0 : defaultWorkers(pending));
@@ -252,8 +253,9 @@ async function reconstructSeries(images: DicomImage[], s: DicomSeries, c: Series
   const std: Float32Array[] = [];
   const psnrs: number[] = [];
   const ssims: number[] = [];
-  for (let start = 0, batch = 0; start < images.length; start += task.batch_size, batch++) {
-    const part = images.slice(start, start + task.batch_size);
+  const per = recon.slicesPerCall;
+  for (let start = 0, batch = 0; start < images.length; start += per, batch++) {
+    const part = images.slice(start, start + per);
     const b = part.length;
     const norm = new Float32Array(b * rows * cols);
     part.forEach((im, k) => {

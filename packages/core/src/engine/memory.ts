@@ -1,0 +1,110 @@
+/**
+ * Memory of a batch: how many bytes one score evaluation needs per sample on the active backend,
+ * how much the backend can give, and so which batch fits — for picking batch sizes and for
+ * turning an out-of-memory failure into one line that says what would fit.
+ *
+ * Measured, not guessed: the engine's byte count at its peak during `model.score` (tf.profile,
+ * every tensor the backend holds, intermediate activations included) at batches b₁ < b₂ gives
+ * bytes = fixed + perSample·b. Kernel scratch space outside tensors is not counted, hence the
+ * safety factor in `fittingBatch`.
+ *
+ * Budgets: wasm — its heap cannot grow past 4 GiB − 64 KiB (the module's maximum), less what is
+ * held now; webgpu — WebGPU does not report device memory, so `SCORESDE_GPU_MEMORY_MB` (set it to
+ * the card's memory) or none; cpu / tensorflow — none (host memory).
+ */
+import { tf } from '../tf.js';
+import type { ScoreModel } from '../contracts/score.js';
+
+export interface BatchMemory {
+  /** Bytes needed whatever the batch (weights are not counted: they are held already). */
+  fixedBytes: number;
+  /** Additional bytes per sample of the batch. */
+  perSampleBytes: number;
+}
+
+export interface MemoryBudget {
+  bytes: number;
+  /** Where the number comes from, for messages. */
+  source: string;
+}
+
+/** Bytes above the current level at the peak of `f` (its result is disposed). */
+export async function peakExtraBytes(f: () => tf.TensorContainer): Promise<number> {
+  const before = tf.memory().numBytes;
+  const info = await tf.profile(() => f());
+  tf.dispose(info.result as tf.TensorContainer);
+  return Math.max(0, info.peakBytes - before);
+}
+
+/** Peak memory of one score evaluation (at t = 0.5) as fixed + per-sample bytes. */
+export async function measureScoreMemory(model: ScoreModel, batches: [number, number] = [1, 2]): Promise<BatchMemory> {
+  const [b1, b2] = batches;
+  if (!(Number.isInteger(b1) && Number.isInteger(b2) && b1 >= 1 && b2 > b1)) throw new RangeError(`measureScoreMemory: batches must be integers 1 ≤ b1 < b2, got ${b1}, ${b2}`);
+  const at = async (b: number) =>
+    peakExtraBytes(() =>
+      tf.tidy(() => {
+        const x = tf.zeros([b, ...model.sampleShape]);
+        return model.score(x, 0.5);
+      }),
+    );
+  const m1 = await at(b1);
+  const m2 = await at(b2);
+  const perSampleBytes = Math.max(1, (m2 - m1) / (b2 - b1));
+  return { fixedBytes: Math.max(0, m1 - perSampleBytes * b1), perSampleBytes };
+}
+
+export const WASM_HEAP_MAX_BYTES = 4294901760;
+
+/** What the active backend can still give, if it can tell. */
+export function memoryBudget(backend: string = tf.getBackend()): MemoryBudget | undefined {
+  if (backend === 'wasm') {
+    const held = tf.memory().numBytes;
+    return { bytes: WASM_HEAP_MAX_BYTES - held, source: `wasm heap limit 4 GiB, ${(held / 2 ** 20).toFixed(0)} MiB held` };
+  }
+  if (backend === 'webgpu') {
+    const mb = Number(process.env['SCORESDE_GPU_MEMORY_MB']);
+    if (!(mb > 0)) return undefined;
+    const held = tf.memory().numBytes;
+    return { bytes: mb * 2 ** 20 - held, source: `SCORESDE_GPU_MEMORY_MB=${mb}, ${(held / 2 ** 20).toFixed(0)} MiB held` };
+  }
+  return undefined;
+}
+
+/**
+ * The largest batch whose measured bytes, times `overhead` (sampler state, guidance gradients,
+ * scratch space; default 2), fit in the budget; at least 1.
+ */
+export function fittingBatch(m: BatchMemory, budgetBytes: number, overhead = 2): number {
+  const n = Math.floor((budgetBytes / overhead - m.fixedBytes) / m.perSampleBytes);
+  return Math.max(1, n);
+}
+
+/** Whether an error is a backend running out of memory (wasm abort or heap growth, WebGPU, host). */
+export function isOutOfMemory(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  if (e.name === 'GPUOutOfMemoryError') return true;
+  const m = e.message;
+  if (e.name === 'RuntimeError' && /^(Aborted|memory access out of bounds|unreachable)/.test(m)) return true;
+  if (e instanceof RangeError && /Array buffer allocation failed|Invalid typed array length|WebAssembly\.Memory/.test(m)) return true;
+  return /out of memory|OOM when allocating|Failed to allocate|Cannot enlarge memory/i.test(m);
+}
+
+const mib = (b: number) => `${(b / 2 ** 20).toFixed(b < 10 * 2 ** 20 ? 1 : 0)} MiB`;
+
+/**
+ * One line for an out-of-memory failure at `batch` (or, `predicted`, a batch refused before it
+ * ran), with what would fit when it can be told.
+ */
+export function outOfMemoryMessage(what: string, batch: number, backend: string, m?: BatchMemory, budget?: MemoryBudget, predicted = false): string {
+  let line = predicted
+    ? `${what}: a batch of ${batch} does not fit in memory on the ${backend} backend`
+    : `${what}: out of memory on the ${backend} backend at a batch of ${batch}`;
+  if (m) line += `; one score evaluation takes ${mib(m.fixedBytes)} + ${mib(m.perSampleBytes)} per sample`;
+  if (m && budget) {
+    const fit = Math.min(fittingBatch(m, budget.bytes), Math.max(1, batch - 1));
+    line += ` and ${mib(budget.bytes)} is available (${budget.source}): a batch of ${fit} would fit`;
+  } else {
+    line += `: try a batch of ${Math.max(1, Math.floor(batch / 2))}`;
+  }
+  return line;
+}
