@@ -9,6 +9,7 @@ import { createCliContext } from '../context.js';
 import { printJson } from '../output.js';
 import { runDemo } from '../demo/run.js';
 import { FULL, resolveSettings, type DemoFlags } from '../demo/settings.js';
+import { TASK_STEPS } from '../demo/tasks.js';
 
 interface DemoOptions extends CommonOptions, DemoFlags {
   ellipsesPack?: string;
@@ -22,7 +23,7 @@ export function demoCommand(): Command {
     .option('--out <dir>', 'output folder', 'out/demo')
     .option('--phantoms <n>', `held-out phantoms (default ${FULL.phantoms})`, intArg('--phantoms', 1))
     .option('--samples <k>', `posterior samples per phantom (default ${FULL.samples})`, intArg('--samples', 1))
-    .option('--steps <n>', `PC steps (default ${FULL.steps})`, intArg('--steps', 1))
+    .option('--steps <n>', `PC steps of every task (default per task: ${Object.entries(TASK_STEPS).map(([k, v]) => `${k} ${v}`).join(', ')})`, intArg('--steps', 1))
     .option('--snr <s>', 'Langevin corrector signal-to-noise ratio (default 0.16)', floatArg('--snr', 0))
     .option('--tasks <list>', 'comma-separated tasks (default ct-23,mri-4x,mri-8x)')
     .option('--ct-guidance <g>', 'CT measurement guidance: fbp-consistency (default) | projection')

@@ -78,7 +78,7 @@ export async function runTask(task: DemoTask, truth: Float32Array, P: number, s:
         terms,
         samples: P * K,
         rng: new Rng(s.seed).fork(task.id),
-        steps: s.steps,
+        steps: task.steps,
         predictor: reverseDiffusionPredictor(),
         corrector: langevinCorrector({ snr: s.snr }),
         noSummary: true,

@@ -27,6 +27,7 @@ export interface DemoReport {
     guidance: string;
     lambda: number;
     tvLambda: number;
+    steps: number;
     grid: string;
     seconds: { baselines: number; sampling: number };
     nfe: number;
@@ -61,6 +62,7 @@ export function taskEntry(r: TaskResult, grid: string): DemoReport['tasks'][numb
     guidance: r.task.guidance,
     lambda: r.task.lambda,
     tvLambda: r.task.tvLambda,
+    steps: r.task.steps,
     grid,
     seconds: r.seconds,
     nfe: r.nfe,
@@ -74,7 +76,7 @@ export function markdownTable(rep: DemoReport): string {
   const lines = [
     `# scoresde demo: ${s.phantoms} held-out ellipse phantoms (64², seed ${s.phantomSeed})`,
     '',
-    `Prior \`${rep.prior}\`, backend ${rep.backend}; ours = posterior mean of ${s.samples} samples, PC sampler ${s.steps} steps (reverse diffusion + Langevin, snr ${s.snr}), measurement guidance per task (below). All images clipped to [0, 1]; PSNR / SSIM with data range 1; mean ± sd over phantoms.`,
+    `Prior \`${rep.prior}\`, backend ${rep.backend}; ours = posterior mean of ${s.samples} samples, PC sampler (reverse diffusion + Langevin, snr ${s.snr}; steps per task below), measurement guidance per task (below). All images clipped to [0, 1]; PSNR / SSIM with data range 1; mean ± sd over phantoms.`,
     '',
     '| task | method | PSNR (dB) | SSIM |',
     '| --- | --- | --- | --- |',
@@ -85,8 +87,8 @@ export function markdownTable(rep: DemoReport): string {
       lines.push(`| ${t.title} | ${v.label} | ${v.psnr.mean.toFixed(2)} ± ${v.psnr.std.toFixed(2)} | ${v.ssim.mean.toFixed(3)} ± ${v.ssim.std.toFixed(3)} |`);
     }
   }
-  lines.push('', '| task | guidance (λ) | TV λ | ours − naive (dB) | ours − TV (dB) | sampling (s) |', '| --- | --- | --- | --- | --- | --- |');
-  for (const t of rep.tasks) lines.push(`| ${t.title} | ${t.guidance} (${t.lambda}) | ${t.tvLambda} | ${t.gain.naive.toFixed(2)} | ${t.gain.tv.toFixed(2)} | ${t.seconds.sampling.toFixed(1)} |`);
+  lines.push('', '| task | PC steps | guidance (λ) | TV λ | ours − naive (dB) | ours − TV (dB) | sampling (s) |', '| --- | --- | --- | --- | --- | --- | --- |');
+  for (const t of rep.tasks) lines.push(`| ${t.title} | ${t.steps} | ${t.guidance} (${t.lambda}) | ${t.tvLambda} | ${t.gain.naive.toFixed(2)} | ${t.gain.tv.toFixed(2)} | ${t.seconds.sampling.toFixed(1)} |`);
   if (rep.shapes) lines.push('', `Class-conditional shapes (\`${rep.shapes.file}\`): one row per class (disk, square, triangle, ring), ${rep.shapes.perClass} samples each, ${rep.shapes.steps} PC steps, classifier scale ${rep.shapes.scale}.`);
   lines.push('', `Total ${rep.seconds.toFixed(1)} s wall clock, ${rep.cpuSeconds.toFixed(1)} s CPU.`, '');
   return lines.join('\n');

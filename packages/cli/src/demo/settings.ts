@@ -4,11 +4,12 @@
  *
  * Cost model (CPU, wasm, one thread): the PC sampler evaluates the score twice per step
  * (reverse-diffusion predictor + one Langevin corrector step) for all phantoms × samples at once,
- * so a task costs ≈ 2 · steps · phantoms · samples network passes at 64² (≈ 40 ms of CPU each for
- * the ncsnpp-tiny prior, measured). The defaults (8 phantoms × 2 samples, 50 steps, 3 tasks:
- * 4800 passes ≈ 190 s, plus TV and the shapes grid: 4 classes × 6 samples, 100 steps at 32²) keep
- * the demo near 4–5 CPU-minutes; more steps
- * (--steps 200, as Song et al. 2022 use far more) cost proportionally more time.
+ * so a task costs ≈ 2 · steps · phantoms · samples network passes at 64² (≈ 33 ms of CPU each for
+ * the ncsnpp-tiny prior, measured). The defaults (8 phantoms × 2 samples; steps per task: CT 50,
+ * MRI 4× 40, MRI 8× 100 — 8× is where the prior must supply most of the image; CT's
+ * FBP-consistency step at λ = 1 diverged at 30 steps — 6400 passes ≈ 205 s, plus TV and the
+ * shapes grid: 4 classes × 6 samples, 100 steps at 32²) keep the demo under 5 minutes;
+ * `--steps N` sets every task's steps (cost grows linearly).
  */
 import { ScoresdeError } from '@scoresde/core';
 import { TASK_IDS, type GuidanceKind, type TaskId } from './tasks.js';
@@ -19,8 +20,8 @@ export interface DemoSettings {
   phantoms: number;
   /** Posterior samples per phantom (mean and std are over these). */
   samples: number;
-  /** PC steps of the reconstructions. */
-  steps: number;
+  /** PC steps of every reconstruction (--steps), or undefined for each task's own (tasks.ts). */
+  steps: number | undefined;
   /** Langevin corrector signal-to-noise ratio (Song et al. 2022 use 0.16 for CT / MRI). */
   snr: number;
   /** Seed of the held-out phantoms (the packs were trained on ellipses seed 0). */
@@ -60,7 +61,7 @@ export interface DemoFlags {
   quick: boolean;
 }
 
-export const FULL = { phantoms: 8, samples: 2, steps: 50, tvIters: 300, shapesPerClass: 6, shapeSteps: 100 } as const;
+export const FULL = { phantoms: 8, samples: 2, tvIters: 300, shapesPerClass: 6, shapeSteps: 100 } as const;
 export const QUICK = { phantoms: 2, samples: 2, steps: 3, tvIters: 10, shapesPerClass: 1, shapeSteps: 3 } as const;
 
 export function resolveSettings(f: DemoFlags): DemoSettings {
@@ -69,7 +70,7 @@ export function resolveSettings(f: DemoFlags): DemoSettings {
     out: f.out ?? 'out/demo',
     phantoms: f.phantoms ?? base.phantoms,
     samples: f.samples ?? base.samples,
-    steps: f.steps ?? base.steps,
+    steps: f.steps ?? (f.quick ? QUICK.steps : undefined),
     snr: f.snr ?? 0.16,
     phantomSeed: f.phantomSeed ?? 1000,
     seed: f.seed,

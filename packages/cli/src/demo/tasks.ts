@@ -27,14 +27,20 @@ export interface DemoTask {
   guidance: GuidanceKind;
   lambda: number;
   tvLambda: number;
+  /** PC steps (settings.steps when given, else the task's default). */
+  steps: number;
 }
+
+/** Default PC steps per task: 8× MRI needs the most (the prior supplies most of the image). */
+export const TASK_STEPS: Record<TaskId, number> = { 'ct-23': 50, 'mri-4x': 40, 'mri-8x': 100 };
 
 export function demoTasks(s: DemoSettings): DemoTask[] {
   const mri = (r: number): Record<string, unknown> => ({ mask: 'random', acceleration: r, center_fraction: 0.08, seed: 1 });
+  const steps = (id: TaskId) => s.steps ?? TASK_STEPS[id];
   const all: DemoTask[] = [
-    { id: 'ct-23', title: 'CT, 23 views', operator: 'radon', params: { angles: 23 }, naive: 'FBP', guidance: s.ctGuidance, lambda: s.ctLambda, tvLambda: 0.3 },
-    { id: 'mri-4x', title: 'MRI, 4× Cartesian', operator: 'mri', params: mri(4), naive: 'zero-filled', guidance: 'projection', lambda: 1, tvLambda: 0.005 },
-    { id: 'mri-8x', title: 'MRI, 8× Cartesian', operator: 'mri', params: mri(8), naive: 'zero-filled', guidance: 'projection', lambda: 1, tvLambda: 0.001 },
+    { id: 'ct-23', title: 'CT, 23 views', operator: 'radon', params: { angles: 23 }, naive: 'FBP', guidance: s.ctGuidance, lambda: s.ctLambda, tvLambda: 0.3, steps: steps('ct-23') },
+    { id: 'mri-4x', title: 'MRI, 4× Cartesian', operator: 'mri', params: mri(4), naive: 'zero-filled', guidance: 'projection', lambda: 1, tvLambda: 0.005, steps: steps('mri-4x') },
+    { id: 'mri-8x', title: 'MRI, 8× Cartesian', operator: 'mri', params: mri(8), naive: 'zero-filled', guidance: 'projection', lambda: 1, tvLambda: 0.001, steps: steps('mri-8x') },
   ];
   return all.filter((t) => s.tasks.includes(t.id));
 }
