@@ -21,10 +21,11 @@
  *
  * Samples are drawn by `scoresde sample` (PC, reverse diffusion + Langevin) into --samples
  * (default: a temporary folder) as unconditional.npy and class-K.npy; existing files there are
- * reused, so a second judge run can re-use the draws.
+ * reused, so a second judge run can re-use the draws. The trained judge is kept there too
+ * (judge-weights.json) and reused; `--judge FILE` loads one from elsewhere.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng, initBackend, readNpy, tf } from '@scoresde/core';
@@ -199,8 +200,27 @@ async function draw(file, extra, n) {
   return readNpy(path);
 }
 
+const JUDGE_RECIPE = 'cnn16-32-64-64/junk5/4000x64/seed11';
+
+/** The trained judge from `file` if it holds this recipe's weights, else train one and keep it there. */
+async function judgeFrom(file) {
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    if (saved.recipe === JUDGE_RECIPE) {
+      const model = buildJudge();
+      model.setWeights(saved.weights.map((w) => tf.tensor(w.data, w.shape)));
+      log(`judge: loaded ${file}`);
+      return { ...saved.scores, model };
+    }
+  }
+  const j = await trainJudge();
+  const weights = j.model.getWeights().map((w) => ({ shape: w.shape, data: Array.from(w.dataSync()) }));
+  writeFileSync(file, JSON.stringify({ recipe: JUDGE_RECIPE, scores: { cleanAccuracy: j.cleanAccuracy, junkRejection: j.junkRejection, seconds: j.seconds }, weights }));
+  return j;
+}
+
 mkdirSync(samplesDir, { recursive: true });
-const judge = await trainJudge();
+const judge = await judgeFrom(opt('judge', join(samplesDir, 'judge-weights.json')));
 log(`judge: clean accuracy ${(100 * judge.cleanAccuracy).toFixed(1)}%, junk rejected ${(100 * judge.junkRejection).toFixed(1)}% (${judge.seconds.toFixed(0)} s)`);
 
 const clip01 = (d) => Float32Array.from(d, (v) => (v < 0 ? 0 : v > 1 ? 1 : v));
