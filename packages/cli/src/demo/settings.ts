@@ -6,8 +6,8 @@
  * (reverse-diffusion predictor + one Langevin corrector step) for all phantoms × samples at once,
  * so a task costs ≈ 2 · steps · phantoms · samples network passes at 64² (≈ 33 ms of CPU each for
  * the ncsnpp-tiny prior, measured). The defaults (8 phantoms × 2 samples; steps per task: CT 50,
- * MRI 4× 40, MRI 8× 100 — 8× is where the prior must supply most of the image; CT's
- * FBP-consistency step at λ = 1 diverged at 30 steps — 6400 passes ≈ 205 s, plus TV and the
+ * MRI 4× 40, MRI 8× 100 — 8× is where the prior must supply most of the image; below ~40 steps
+ * the PC sampler is too coarse for the VE prior (CT at 30 steps: 9.4 dB) — 6400 passes ≈ 205 s, plus TV and the
  * shapes grid: 4 classes × 6 samples, 100 steps at 32²) keep the demo under 5 minutes;
  * `--steps N` sets every task's steps (cost grows linearly).
  */
