@@ -6,7 +6,7 @@
 # continue toward STEPS / CLF_STEPS with the same commands plus --resume.
 set -e
 RUN=${RUN:-runs/prior-shapes-32}
-STEPS=${STEPS:-4000}
+STEPS=${STEPS:-5900}
 CLF_STEPS=${CLF_STEPS:-3000}
 node packages/cli/dist/main.js train --data shapes --size 32 --data-seed 0 \
   --model-config ncsnpp-tiny --sde ve --sde-set sigma_max=25 --sde-set sigma_min=0.01 \
