@@ -212,6 +212,8 @@ export async function startWebgpu(opts: StartOptions = {}): Promise<StartFacts> 
   const name = [facts.vendor, facts.architecture, facts.description ?? facts.device].filter(Boolean).join(' ') || 'unnamed adapter';
   if (software && !opts.allowSoftwareAdapter) throw new Error(`only a software WebGPU adapter is available (${name})`);
   await import('@tensorflow/tfjs-backend-webgpu');
+  const { registerWebgpuKernels } = await import('./webgpu/register.js');
+  registerWebgpuKernels();
   await setAndCheck('webgpu');
   const pkg = '@tensorflow/tfjs-backend-webgpu';
   return { pkg, version: await packageVersion(pkg), detail: software ? `${name} (software)` : name, adapter: facts };

@@ -41,7 +41,7 @@ export function relMax(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * Float32Array (inputs and outputs disposed). Also checks the computation left no tensor behind.
  */
 export async function runOn(
-  backend: 'cpu' | 'wasm',
+  backend: 'cpu' | 'wasm' | 'webgpu',
   inputs: { data: Float32Array | Int32Array; shape: number[]; dtype?: 'float32' | 'int32' }[],
   f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
 ): Promise<Float32Array[]> {
@@ -57,4 +57,21 @@ export async function runOn(
   if (tf.memory().numTensors !== before) throw new Error(`leaked ${tf.memory().numTensors - before} tensors on ${backend}`);
   if (tf.engine().backend.numDataIds() !== dataBefore) throw new Error(`leaked ${tf.engine().backend.numDataIds() - dataBefore} data buffers on ${backend}`);
   return res;
+}
+
+/**
+ * Whether the webgpu backend starts here (a GPU, or Mesa's lavapipe software Vulkan as CI
+ * installs). With SCORESDE_REQUIRE_WEBGPU=1 (CI) a failure to start is an error, not a skip.
+ */
+export async function webgpuAvailable(): Promise<boolean> {
+  const prev = tf.getBackend();
+  try {
+    await initBackend('webgpu');
+    return true;
+  } catch (e) {
+    if (process.env['SCORESDE_REQUIRE_WEBGPU'] === '1') throw e;
+    return false;
+  } finally {
+    if (prev && prev !== 'webgpu') await initBackend(prev as 'cpu' | 'wasm');
+  }
 }

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, tf } from '../../src/index.js';
 import { conv2dBackpropInputConfig } from '../../src/engine/wasm/conv2dBackpropInput.js';
-import { relL2, relMax, runOn } from './compare.js';
+import { projectKernelsActive } from '../../src/engine/webgpu/register.js';
+import { relL2, relMax, runOn, webgpuAvailable } from './compare.js';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 interface Case {
@@ -53,6 +54,8 @@ function convGrads(c: Case) {
   };
 }
 
+const gpu = await webgpuAvailable();
+
 describe('wasm conv2d gradients match the cpu backend', () => {
   it('uses the project Conv2DBackpropInput on wasm', async () => {
     await runOn('wasm', [], () => tf.zeros([1]));
@@ -89,6 +92,16 @@ const TRANSPOSED: TCase[] = [
   { x: [3, 6, 6, 2], k: [3, 3, 3, 2], out: [3, 6, 6, 3], s: 1, pad: 'same' },
 ];
 
+function transposedGrads(c: TCase) {
+  return (x: tf.Tensor, w: tf.Tensor) => {
+    const fwd = (a: tf.Tensor, b: tf.Tensor) => tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, c.out, c.s, c.pad);
+    const y = fwd(x, w);
+    const r = tf.cos(tf.range(0, y.size).mul(0.3)).reshape(y.shape);
+    const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => fwd(a, b).mul(r).sum())([x, w]);
+    return [y, gx!, gw!];
+  };
+}
+
 describe('wasm conv2dTranspose (forward and gradients) matches the cpu backend', () => {
   for (const [i, c] of TRANSPOSED.entries()) {
     it(`conv2dTranspose x${JSON.stringify(c.x)} k${JSON.stringify(c.k)} → ${JSON.stringify(c.out)} stride ${c.s} ${c.pad}`, async () => {
@@ -98,13 +111,7 @@ describe('wasm conv2dTranspose (forward and gradients) matches the cpu backend',
         { data: rng.normalArray(n(c.x)), shape: c.x },
         { data: rng.normalArray(n(c.k)), shape: c.k },
       ];
-      const f = (x: tf.Tensor, w: tf.Tensor) => {
-        const fwd = (a: tf.Tensor, b: tf.Tensor) => tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, c.out, c.s, c.pad);
-        const y = fwd(x, w);
-        const r = tf.cos(tf.range(0, y.size).mul(0.3)).reshape(y.shape);
-        const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => fwd(a, b).mul(r).sum())([x, w]);
-        return [y, gx!, gw!];
-      };
+      const f = transposedGrads(c);
       const ref = await runOn('cpu', ins, f);
       const got = await runOn('wasm', ins, f);
       for (let j = 0; j < 3; j++) {
@@ -113,4 +120,48 @@ describe('wasm conv2dTranspose (forward and gradients) matches the cpu backend',
       }
     });
   }
+});
+
+describe.runIf(gpu)('webgpu conv2d gradients (project implicit-GEMM kernels) match the cpu backend', () => {
+  it('the project kernels are the registered ones', async () => {
+    await runOn('webgpu', [], () => tf.zeros([1]));
+    expect(projectKernelsActive()).toBe(true);
+  });
+
+  for (const [i, c] of CONV.entries()) {
+    it(`conv2d x${JSON.stringify(c.x)} k${JSON.stringify(c.k)} stride ${JSON.stringify(c.s)} pad ${JSON.stringify(c.pad)}`, async () => {
+      const ins = inputs(c, 100 + i);
+      const ref = await runOn('cpu', ins, convGrads(c));
+      const got = await runOn('webgpu', ins, convGrads(c));
+      for (let j = 0; j < 3; j++) {
+        expect(relL2(got[j]!, ref[j]!)).toBeLessThanOrEqual(1e-5);
+        expect(relMax(got[j]!, ref[j]!)).toBeLessThanOrEqual(1e-5);
+      }
+    });
+  }
+
+  for (const [i, c] of TRANSPOSED.entries()) {
+    it(`conv2dTranspose x${JSON.stringify(c.x)} → ${JSON.stringify(c.out)} stride ${c.s} ${c.pad}`, async () => {
+      const rng = new Rng(300 + i);
+      const n = (s: number[]) => s.reduce((a, b) => a * b, 1);
+      const ins = [
+        { data: rng.normalArray(n(c.x)), shape: c.x },
+        { data: rng.normalArray(n(c.k)), shape: c.k },
+      ];
+      const ref = await runOn('cpu', ins, transposedGrads(c));
+      const got = await runOn('webgpu', ins, transposedGrads(c));
+      for (let j = 0; j < 3; j++) {
+        expect(relL2(got[j]!, ref[j]!)).toBeLessThanOrEqual(1e-5);
+        expect(relMax(got[j]!, ref[j]!)).toBeLessThanOrEqual(1e-5);
+      }
+    });
+  }
+
+  it('a long reduction is split across workgroups and summed (filter gradient, batch 8 at 32²)', async () => {
+    const c: Case = { x: [8, 32, 32, 8], k: [3, 3, 8, 16], s: 1, pad: 'same' };
+    const ins = inputs(c, 999);
+    const ref = await runOn('cpu', ins, convGrads(c));
+    const got = await runOn('webgpu', ins, convGrads(c));
+    for (let j = 0; j < 3; j++) expect(relL2(got[j]!, ref[j]!)).toBeLessThanOrEqual(1e-5);
+  });
 });
