@@ -36,3 +36,4 @@ export { registerScoreModels } from './builtins/scoreModels.js';
 export * from './train/index.js';
 export * from './likelihood/index.js';
 export * from './parallel/index.js';
+export * from './engine/webgpu/index.js';

@@ -9,28 +9,45 @@
  * the other's adjoint, so ‖fft2c(x)‖ = ‖x‖.
  *
  * Method: on 'cpu' and 'wasm' a registered host kernel (fft.js radix-4 for powers of two,
- * Bluestein otherwise); on any other backend dense DFT matrices (`matmulFft2c`). `method`
- * forces one ('kernel' is only available on cpu and wasm).
+ * Bluestein otherwise); on 'webgpu' a Stockham FFT shader (webgpuFft.ts) for power-of-two sizes up
+ * to 1024; otherwise dense DFT matrices (`matmulFft2c`). `method` forces one.
  */
 import { tf, ScoresdeError } from '@scoresde/core';
-import { FFT2C_BACKENDS, runFft2cKernel, runMaskedFft2cKernel } from './kernels.js';
+import { FFT2C_BACKENDS, GPU_FFT_BACKENDS, runFft2cKernel, runMaskedFft2cKernel } from './kernels.js';
+import { GPU_FFT_MAX, gpuFftSupports } from './webgpuFft.js';
 import { matmulFft2c } from './matmulFft2c.js';
 
-export type Fft2cMethod = 'auto' | 'kernel' | 'matmul';
+export type Fft2cMethod = 'auto' | 'kernel' | 'gpu' | 'matmul';
 
 export interface Fft2cOptions {
   inverse?: boolean;
   method?: Fft2cMethod;
 }
 
-export function fft2cMethodFor(backend: string, method: Fft2cMethod = 'auto'): 'kernel' | 'matmul' {
+/**
+ * Which implementation runs: 'kernel' (host FFT, cpu and wasm), 'gpu' (Stockham FFT shader,
+ * webgpu, H and W powers of two ≤ 1024; `size` [H, W] decides under 'auto'), 'matmul' (dense DFT
+ * matrices, any backend and size).
+ */
+export function fft2cMethodFor(backend: string, method: Fft2cMethod = 'auto', size?: readonly number[]): 'kernel' | 'gpu' | 'matmul' {
   const hasKernel = (FFT2C_BACKENDS as readonly string[]).includes(backend);
+  const hasGpu = (GPU_FFT_BACKENDS as readonly string[]).includes(backend);
   if (method === 'kernel' && !hasKernel) {
     throw new ScoresdeError(`fft2c: the host FFT kernel exists only on ${FFT2C_BACKENDS.join(' and ')}, not on '${backend}'`);
   }
-  if (method === 'auto') return hasKernel ? 'kernel' : 'matmul';
+  if (method === 'gpu') {
+    if (!hasGpu) throw new ScoresdeError(`fft2c: the GPU FFT exists only on ${GPU_FFT_BACKENDS.join(' and ')}, not on '${backend}'`);
+    if (size && !size.every(gpuFftSupports)) throw new ScoresdeError(`fft2c: the GPU FFT needs H and W to be powers of two up to ${GPU_FFT_MAX}, got ${size.join('×')}`);
+  }
+  if (method === 'auto') {
+    if (hasKernel) return 'kernel';
+    if (hasGpu && size !== undefined && size.every(gpuFftSupports)) return 'gpu';
+    return 'matmul';
+  }
   return method;
 }
+
+const hw = (x: tf.Tensor): number[] => [x.shape[1]!, x.shape[2]!];
 
 function checkShape(x: tf.Tensor, what: string): void {
   const s = x.shape;
@@ -44,8 +61,8 @@ function checkShape(x: tf.Tensor, what: string): void {
 export function fft2c(x: tf.Tensor, opts: Fft2cOptions = {}): tf.Tensor {
   const inverse = opts.inverse ?? false;
   checkShape(x, inverse ? 'ifft2c' : 'fft2c');
-  const m = fft2cMethodFor(tf.getBackend(), opts.method);
-  return m === 'kernel' ? runFft2cKernel(x, inverse) : matmulFft2c(x, inverse);
+  const m = fft2cMethodFor(tf.getBackend(), opts.method, hw(x));
+  return m === 'matmul' ? matmulFft2c(x, inverse) : runFft2cKernel(x, inverse);
 }
 
 /** Centred orthonormal inverse 2-D DFT. */
@@ -87,8 +104,8 @@ export function maskedFft2c(x: tf.Tensor, mask: tf.Tensor, opts: MaskedFft2cOpti
   if (mask.shape.length !== 4 || mask.shape[0] !== 1 || mask.shape[1] !== H || mask.shape[2] !== W || mask.shape[3] !== 1) {
     throw new ScoresdeError(`${what}: mask must be [1, ${H}, ${W}, 1], got [${mask.shape.join(', ')}]`);
   }
-  const m = fft2cMethodFor(tf.getBackend(), opts.method);
-  if (m === 'kernel') return runMaskedFft2cKernel(x, mask, inverse, real);
+  const m = fft2cMethodFor(tf.getBackend(), opts.method, [H, W]);
+  if (m !== 'matmul') return runMaskedFft2cKernel(x, mask, inverse, real);
   return tf.tidy(() => {
     if (!inverse) return tf.mul(matmulFft2c(real ? embedReal(x) : x, false), mask);
     const u = matmulFft2c(tf.mul(x, mask), true);

@@ -18,14 +18,17 @@
  * The SENSE kernels are likewise each other's transposes. Masks and coil maps get zero gradients
  * (they are data, not parameters).
  */
-import { tf } from '@scoresde/core';
+import { tf, type WebGPUBackendLike } from '@scoresde/core';
 import { hostFft2c, hostFft2cOutShape } from './hostFft2c.js';
 import { hostSenseFft2c, hostSenseOutShape } from './hostSenseFft2c.js';
+import { gpuFft2c } from './webgpuFft.js';
 
 export const FFT2C_KERNEL = 'ScoresdeFft2c';
 export const MASKED_FFT2C_KERNEL = 'ScoresdeMaskedFft2c';
 export const SENSE_FFT2C_KERNEL = 'ScoresdeSenseFft2c';
 export const FFT2C_BACKENDS = ['cpu', 'wasm'] as const;
+/** Backends with a device FFT (webgpuFft.ts) for the plain and masked kernels. */
+export const GPU_FFT_BACKENDS = ['webgpu'] as const;
 
 interface CpuLike {
   readSync(dataId: object): ArrayLike<number>;
@@ -59,6 +62,14 @@ const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const dst = be.typedArrayFromHeap(outInfo);
   hostFft2c(src, dst, x.shape, inverse);
   return outInfo;
+};
+
+const webgpuKernel: tf.KernelFunc = ({ inputs, backend, attrs }) =>
+  gpuFft2c(backend as unknown as WebGPUBackendLike, inputs['x'] as tf.TensorInfo, { inverse: Boolean((attrs as { inverse?: boolean }).inverse) });
+
+const webgpuMaskedKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const a = attrs as MaskedAttrs;
+  return gpuFft2c(backend as unknown as WebGPUBackendLike, inputs['x'] as tf.TensorInfo, { inverse: Boolean(a.inverse), real: Boolean(a.real), mask: inputs['mask'] as tf.TensorInfo });
 };
 
 interface MaskedAttrs {
@@ -141,6 +152,10 @@ export function registerFftKernels(): void {
     if (!tf.getKernel(SENSE_FFT2C_KERNEL, backendName)) {
       tf.registerKernel({ kernelName: SENSE_FFT2C_KERNEL, backendName, kernelFunc: backendName === 'cpu' ? cpuSenseKernel : wasmSenseKernel });
     }
+  }
+  for (const backendName of GPU_FFT_BACKENDS) {
+    if (!tf.getKernel(FFT2C_KERNEL, backendName)) tf.registerKernel({ kernelName: FFT2C_KERNEL, backendName, kernelFunc: webgpuKernel });
+    if (!tf.getKernel(MASKED_FFT2C_KERNEL, backendName)) tf.registerKernel({ kernelName: MASKED_FFT2C_KERNEL, backendName, kernelFunc: webgpuMaskedKernel });
   }
   if (!tf.getGradient(SENSE_FFT2C_KERNEL)) {
     tf.registerGradient({

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { tf, initBackend, parseNpy, Rng } from '@scoresde/core';
 import { fft2c, ifft2c, centeredDft1d, maskedFft2c, embedReal, realPart, fft2cMethodFor } from '../../src/fft/index.js';
+import { webgpuAvailable } from '../../../core/test/engine/compare.js';
 
 const fx = (name: string) => {
   const a = parseNpy(readFileSync(fileURLToPath(new URL(`./fixtures/${name}.npy`, import.meta.url))), { name });
@@ -126,6 +127,69 @@ for (const backend of ['cpu', 'wasm'] as const) {
   });
 }
 
+const gpu = await webgpuAvailable();
+
+describe.runIf(gpu)('fft2c on webgpu (Stockham shader) matches the cpu host kernel', () => {
+  const SHAPES: [number, number, number, number][] = [
+    [2, 16, 16, 2],
+    [1, 2, 4, 2],
+    [1, 8, 32, 4],
+    [3, 64, 16, 2],
+    [1, 128, 256, 2],
+    [1, 1024, 8, 2],
+  ];
+  async function both(shape: number[], seed: number, f: (x: tf.Tensor, m: tf.Tensor) => tf.Tensor | tf.Tensor[], method: 'gpu' | 'kernel') {
+    const rng = new Rng(seed);
+    const n = shape.reduce((a, b) => a * b, 1);
+    const xs = rng.normalArray(n);
+    const ms = Float32Array.from({ length: shape[1]! * shape[2]! }, () => (rng.uniform() < 0.4 ? 1 : 0));
+    await initBackend(method === 'gpu' ? 'webgpu' : 'cpu');
+    const before = tf.memory().numTensors;
+    const x = tf.tensor(xs, shape);
+    const m = tf.tensor(ms, [1, shape[1]!, shape[2]!, 1]);
+    const out = tf.tidy(() => f(x, m));
+    const res: Float32Array[] = [];
+    for (const t of Array.isArray(out) ? out : [out]) res.push(Float32Array.from(await t.data()));
+    tf.dispose([x, m, out]);
+    expect(tf.memory().numTensors).toBe(before);
+    return res;
+  }
+  const close = (a: Float32Array[], b: Float32Array[]) => {
+    expect(a.length).toBe(b.length);
+    for (let i = 0; i < a.length; i++) {
+      expect(a[i]!.length).toBe(b[i]!.length);
+      let num = 0;
+      let den = 0;
+      for (let j = 0; j < a[i]!.length; j++) {
+        num = Math.max(num, Math.abs(a[i]![j]! - b[i]![j]!));
+        den = Math.max(den, Math.abs(b[i]![j]!));
+      }
+      expect(num / den).toBeLessThan(2e-6 * Math.log2(a[i]!.length));
+    }
+  };
+  for (const [i, shape] of SHAPES.entries()) {
+    it(`forward, inverse and their gradients, [${shape.join(', ')}]`, async () => {
+      const f = (method: 'gpu' | 'kernel') => (x: tf.Tensor) => {
+        const r = tf.sin(tf.range(0, x.size).mul(0.37)).reshape(x.shape);
+        return [fft2c(x, { method }), ifft2c(x, { method }), tf.grad((z: tf.Tensor) => fft2c(z, { method }).mul(r).sum())(x)];
+      };
+      close(await both(shape, 10 + i, f('gpu'), 'gpu'), await both(shape, 10 + i, f('kernel'), 'kernel'));
+    });
+    it(`masked MRI pair (real in / real out and complex), [${shape.join(', ')}]`, async () => {
+      const f = (method: 'gpu' | 'kernel') => (x: tf.Tensor, m: tf.Tensor) => {
+        const real = tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, 1]);
+        return [
+          maskedFft2c(real, m, { real: true, method }),
+          maskedFft2c(x, m, { inverse: true, real: true, method }),
+          maskedFft2c(x, m, { method }),
+          maskedFft2c(x, m, { inverse: true, method }),
+        ];
+      };
+      close(await both(shape, 20 + i, f('gpu'), 'gpu'), await both(shape, 20 + i, f('kernel'), 'kernel'));
+    });
+  }
+});
+
 describe('centeredDft1d', () => {
   it('Bluestein and radix-2 plans agree with the O(n²) definition for n = 1..70, 320, 368, 512, 640, 997', () => {
     const rng = new Rng(11);
@@ -157,10 +221,15 @@ describe('centeredDft1d', () => {
 });
 
 describe('fft2c method choice', () => {
-  it('host kernel on cpu/wasm, DFT-as-matmul elsewhere; forcing the kernel elsewhere is an error', () => {
+  it('host kernel on cpu/wasm, GPU FFT on webgpu for powers of two ≤ 1024, DFT-as-matmul elsewhere; forcing an absent one is an error', () => {
     expect(fft2cMethodFor('cpu')).toBe('kernel');
     expect(fft2cMethodFor('wasm')).toBe('kernel');
     expect(fft2cMethodFor('webgpu')).toBe('matmul');
+    expect(fft2cMethodFor('webgpu', 'auto', [256, 128])).toBe('gpu');
+    expect(fft2cMethodFor('webgpu', 'auto', [320, 320])).toBe('matmul');
+    expect(fft2cMethodFor('webgpu', 'auto', [2048, 2048])).toBe('matmul');
+    expect(() => fft2cMethodFor('webgpu', 'gpu', [320, 256])).toThrow(/powers of two up to 1024, got 320×256/);
+    expect(() => fft2cMethodFor('wasm', 'gpu')).toThrow(/GPU FFT exists only on webgpu, not on 'wasm'/);
     expect(fft2cMethodFor('tensorflow')).toBe('matmul');
     expect(fft2cMethodFor('wasm', 'matmul')).toBe('matmul');
     expect(() => fft2cMethodFor('webgpu', 'kernel')).toThrow(/exists only on cpu and wasm, not on 'webgpu'/);

@@ -11,7 +11,7 @@
  */
 import { tf } from '../../tf.js';
 import { type GemmTile, gemmProgram, gemmUniforms, pickSplitK, pickTile } from './gemm.js';
-import { type GpuProgram, type UniformValue, ints, runProgramInfo, webgpuBackend } from './program.js';
+import { type GpuProgram, type UniformValue, disposeInfo, ints, runProgramInfo, webgpuBackend } from './program.js';
 import { sumSlicesProgram, sumSlicesUniforms } from './sumSlices.js';
 
 type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
@@ -113,10 +113,6 @@ fn loadB(z : i32, k : i32, n : i32) -> f32 {
   return { program: gemmProgram(spec), values: [...gemmUniforms(spec), ...convValues(c)], splitK: 1, outputShape };
 }
 
-interface DisposingBackend {
-  disposeData(dataId: object): boolean;
-}
-
 /** Runs a plan inside a kernel: the GEMM, then the slice sum when split. */
 export function runPlan(plan: GemmPlan, inputs: tf.TensorInfo[]): tf.TensorInfo {
   const backend = webgpuBackend(plan.program.key);
@@ -124,6 +120,6 @@ export function runPlan(plan: GemmPlan, inputs: tf.TensorInfo[]): tf.TensorInfo 
   if (plan.splitK === 1) return out;
   const size = plan.outputShape.reduce((a, b) => a * b, 1);
   const summed = runProgramInfo(backend, sumSlicesProgram(plan.splitK, plan.outputShape), [out], sumSlicesUniforms(plan.splitK, size));
-  (backend as unknown as DisposingBackend).disposeData(out.dataId);
+  disposeInfo(backend, out);
   return summed;
 }

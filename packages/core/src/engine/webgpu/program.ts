@@ -30,7 +30,7 @@ export interface GpuProgram {
   code: string;
 }
 
-interface WebGPUBackendLike {
+export interface WebGPUBackendLike {
   runWebGPUProgram(program: WebGPUProgram, inputs: tf.TensorInfo[], outputDtype: tf.DataType, uniforms?: UniformValue[]): tf.TensorInfo;
   device: { limits: { maxComputeWorkgroupsPerDimension: number; maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number } };
 }
@@ -76,3 +76,8 @@ export const ints = (...v: number[]): UniformValue[] => v.map((x) => ({ type: 'i
 export const floats = (...v: number[]): UniformValue[] => v.map((x) => ({ type: 'float32', data: [x] }));
 
 export const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
+
+/** Release an intermediate result made by runProgramInfo inside a kernel. */
+export function disposeInfo(backend: WebGPUBackendLike, info: tf.TensorInfo): void {
+  (backend as unknown as { disposeData(id: object): boolean }).disposeData(info.dataId);
+}
