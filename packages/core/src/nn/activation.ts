@@ -2,12 +2,15 @@
 import { tf, type Tensor } from '../tf.js';
 import { ScoresdeError } from '../errors.js';
 
-export type Activation = (x: Tensor) => Tensor;
+/** `kind` names the function, so a fused kernel (GroupNorm + SiLU on webgpu) can recognise it. */
+export type Activation = ((x: Tensor) => Tensor) & { kind?: string };
+
+const swish: Activation = Object.assign((x: Tensor) => tf.mul(x, tf.sigmoid(x)), { kind: 'swish' });
 
 export function getActivation(name: string): Activation {
   switch (name.toLowerCase()) {
     case 'swish':
-      return (x) => tf.mul(x, tf.sigmoid(x));
+      return swish;
     case 'elu':
       return (x) => tf.elu(x);
     case 'relu':

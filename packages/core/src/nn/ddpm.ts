@@ -113,7 +113,7 @@ export class DDPM implements ScoreNetwork {
       if (c.attnResolutions.includes(this.resolutions[lvl]!)) h = next<AttnBlock>().apply(h);
       if (lvl !== 0) h = next<Upsample>().apply(h);
     }
-    h = act(next<GroupNorm>().apply(h));
+    h = next<GroupNorm>().applyAct(h, act);
     h = next<Conv2d>().apply(h);
     if (mi !== mods.length) throw new Error(`DDPM: used ${mi} of ${mods.length} modules`);
     return c.scaleBySigma ? divideBySample(h, gatherSigmas(this.params, labels)) : h;

@@ -7,6 +7,8 @@ import { tf, type Tensor } from '../tf.js';
 import { ScoresdeError } from '../errors.js';
 import { constInit } from './init.js';
 import type { ParamStore } from './params.js';
+import type { Activation } from './activation.js';
+import { groupNormSilu } from '../engine/webgpu/groupNormSilu.js';
 
 export class GroupNorm {
   constructor(
@@ -21,6 +23,17 @@ export class GroupNorm {
     }
     store.declare({ key: `${prefix}.weight`, torchShape: [channels], layout: 'plain', trainable: true, init: constInit(channels, 1) });
     store.declare({ key: `${prefix}.bias`, torchShape: [channels], layout: 'plain', trainable: true, init: constInit(channels, 0) });
+  }
+
+  /**
+   * act(GroupNorm(x)). On webgpu with SiLU (swish) one fused kernel (engine/webgpu/groupNormSilu.ts)
+   * replaces the composite's ten-odd dispatches; elsewhere the two ops run in turn.
+   */
+  applyAct(x: Tensor, act: Activation): Tensor {
+    if (act.kind === 'swish' && tf.getBackend() === 'webgpu' && x.shape.length === 4) {
+      return groupNormSilu(x, this.store.get(`${this.prefix}.weight`), this.store.get(`${this.prefix}.bias`), this.numGroups, this.eps);
+    }
+    return act(this.apply(x));
   }
 
   apply(x: Tensor): Tensor {

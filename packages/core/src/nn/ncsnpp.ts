@@ -203,11 +203,11 @@ export class NCSNpp implements ScoreNetwork {
       if (c.attnResolutions.includes(this.resolutions[lvl]!)) h = next<AttnBlock>().apply(h);
       if (c.progressive !== 'none') {
         if (lvl === nLevels - 1) {
-          pyramid = act(next<GroupNorm>().apply(h));
+          pyramid = next<GroupNorm>().applyAct(h, act);
           pyramid = next<Conv2d>().apply(pyramid);
         } else if (c.progressive === 'output_skip') {
           pyramid = this.pyramidUpsample!.apply(pyramid!);
-          let ph = act(next<GroupNorm>().apply(h));
+          let ph = next<GroupNorm>().applyAct(h, act);
           ph = next<Conv2d>().apply(ph);
           pyramid = tf.add(pyramid, ph);
         } else {
@@ -223,7 +223,7 @@ export class NCSNpp implements ScoreNetwork {
     }
     if (c.progressive === 'output_skip') h = pyramid!;
     else {
-      h = act(next<GroupNorm>().apply(h));
+      h = next<GroupNorm>().applyAct(h, act);
       h = next<Conv2d>().apply(h);
     }
     if (mi !== mods.length) throw new Error(`NCSNpp: used ${mi} of ${mods.length} modules`);

@@ -93,7 +93,7 @@ export class ResnetBlock {
   }
 
   apply(x: Tensor, temb: Tensor | undefined, ctx: ForwardContext): Tensor {
-    let h = this.act(this.gn0.apply(x));
+    let h = this.gn0.applyAct(x, this.act);
     let skip = x;
     if (this.kind === 'biggan') {
       h = this.resample(h);
@@ -104,7 +104,7 @@ export class ResnetBlock {
       const d = this.dense0.apply(this.act(temb));
       h = tf.add(h, tf.reshape(d, [d.shape[0]!, 1, 1, this.outCh]));
     }
-    h = this.act(this.gn1.apply(h));
+    h = this.gn1.applyAct(h, this.act);
     h = this.drop.apply(h, ctx);
     h = this.conv1.apply(h);
     if (this.convSkip) skip = this.convSkip.apply(skip);

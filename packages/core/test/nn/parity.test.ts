@@ -1,6 +1,7 @@
 /**
  * Parity with score_sde_pytorch on the three shared fixtures (random weights, official code):
- * raw network output and full score, on the cpu and wasm backends, max abs error
+ * raw network output and full score, on the cpu, wasm and webgpu (project kernels: fused
+ * GroupNorm + SiLU) backends, max abs error
  * ≤ 1e-4 · max|ref| (the float64 reference differs from the float32 one by ≤ 9e-6 relative).
  */
 import { describe, expect, it, beforeAll } from 'vitest';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tf } from '../../src/tf.js';
 import { initBackend } from '../../src/engine/backend.js';
+import { webgpuAvailable } from '../engine/compare.js';
 import { readNpy, type NdArrayF32 } from '../../src/io/npy.js';
 import { loadScoreModelFolder } from '../../src/builtins/networks.js';
 import type { NetworkScoreModel } from '../../src/score/network.js';
@@ -46,7 +48,10 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 const haveFixtures = existsSync(parityDir);
 if (!haveFixtures) console.warn(`parity fixtures not found at ${parityDir}: skipping the shared-fixture parity tests`);
 
-describe.skipIf(!haveFixtures).each(['cpu', 'wasm'] as const)('score_sde_pytorch parity on %s', (backend) => {
+const gpu = await webgpuAvailable();
+const BACKENDS = gpu ? (['cpu', 'wasm', 'webgpu'] as const) : (['cpu', 'wasm'] as const);
+
+describe.skipIf(!haveFixtures).each(BACKENDS)('score_sde_pytorch parity on %s', (backend) => {
   beforeAll(async () => {
     await initBackend(backend);
   });
