@@ -7,6 +7,7 @@
 import { tf } from '../../tf.js';
 import type { Corrector } from '../../contracts/sampler.js';
 import { correctorAlpha } from './stepScale.js';
+import { fusedStep, fusedStepAvailable } from '../fusedStep.js';
 
 export interface AldOptions {
   snr: number;
@@ -25,6 +26,7 @@ export function aldCorrector(opts: AldOptions): Corrector {
       return tf.tidy(() => {
         const s = ctx.score(x, t);
         const z = ctx.rng.normalTensor(x.shape);
+        if (fusedStepAvailable()) return fusedStep(x, 1, s, eps, z, Math.sqrt(2 * eps));
         const xMean = tf.add(x, tf.mul(s, eps));
         return { x: tf.add(xMean, tf.mul(z, Math.sqrt(2 * eps))), xMean };
       });

@@ -6,6 +6,7 @@
  *  - VP (DDPM), 1 − β = (alpha(t)/alpha(t'))²:  x̄ = (x + β·s)/√(1 − β),   x ← x̄ + √β·z.
  * Other SDEs have no ancestral sampler: creating one for them is an error.
  */
+import { fusedStep, fusedStepAvailable } from '../fusedStep.js';
 import { tf } from '../../tf.js';
 import type { SDE } from '../../contracts/sde.js';
 import type { Predictor } from '../../contracts/sampler.js';
@@ -33,11 +34,13 @@ export function ancestralPredictor(sde: SDE): Predictor {
           const sig2 = ctx.sde.marginal(t).std ** 2;
           const prev2 = tPrev > 0 ? ctx.sde.marginal(tPrev).std ** 2 : 0;
           const diff = sig2 - prev2;
+          if (fusedStepAvailable()) return fusedStep(x, 1, s, diff, z, Math.sqrt((prev2 * diff) / sig2));
           const xMean = tf.add(x, tf.mul(s, diff));
           return { x: tf.add(xMean, tf.mul(z, Math.sqrt((prev2 * diff) / sig2))), xMean };
         }
         // β = 1 − (alpha(t)/alpha(t'))², via expm1 so a small step keeps its precision.
         const beta = -Math.expm1(2 * (Math.log(ctx.sde.marginal(t).alpha) - Math.log(ctx.sde.marginal(tPrev).alpha)));
+        if (fusedStepAvailable()) return fusedStep(x, 1 / Math.sqrt(1 - beta), s, beta / Math.sqrt(1 - beta), z, Math.sqrt(beta));
         const xMean = tf.div(tf.add(x, tf.mul(s, beta)), Math.sqrt(1 - beta));
         return { x: tf.add(xMean, tf.mul(z, Math.sqrt(beta))), xMean };
       });
