@@ -173,6 +173,27 @@ export function fbpBackprojectOps(g: RadonGeometry, q: tf.Tensor): tf.Tensor {
   });
 }
 
+/** Pᵀ img for images [B, N, N, 1] → [B, A, M, 1] (the gradient of P, by segment sums). */
+export function fbpBackprojectTOps(g: RadonGeometry, img: tf.Tensor): tf.Tensor {
+  const t = backprojectTables(g);
+  return tf.tidy(() => {
+    const b = img.shape[0]!;
+    const m = fbpLayout(g).bins;
+    const na = g.numAngles;
+    // every (pixel, angle) entry of P sends w0·img to bin idx and w1·img to bin idx + 1; one
+    // 1-D segment sum per sample (no transposes: tfjs-webgpu's Transpose fails on long 2-D ones)
+    const v = tf.reshape(tf.tile(tf.reshape(img, [b, g.size * g.size, 1]), [1, 1, na]), [b, -1]);
+    const seg = tf.concat([t.idx, tf.add(t.idx, tf.scalar(1, 'int32')) as tf.Tensor1D]);
+    const rows: tf.Tensor[] = [];
+    for (let i = 0; i < b; i++) {
+      const vi = tf.reshape(tf.slice(v, [i, 0], [1, -1]), [-1]);
+      const vals = tf.concat([tf.mul(vi, t.w0), tf.mul(vi, t.w1)]);
+      rows.push(tf.slice(tf.reshape(tf.unsortedSegmentSum(vals, seg, na * (m + 1)), [na, m + 1]), [0, 0], [na, m]));
+    }
+    return tf.reshape(tf.stack(rows), [b, na, m, 1]);
+  });
+}
+
 /** Release the uploaded tables of a geometry. */
 export function disposeFallback(g: RadonGeometry): void {
   const p = projTables.get(g);

@@ -1,5 +1,5 @@
 /**
- * Custom tfjs kernels for the cpu and wasm backends: they read the input from the backend's
+ * Custom tfjs kernels for the cpu and wasm backends (and W, Wᵀ, P on webgpu: webgpuRadon.ts): they read the input from the backend's
  * host memory (cpu: `readSync`; wasm: a view of the heap), run the plain-JS loops of
  * projector.ts / fbpBackproject.ts and hand back a new tensor (cpu: `makeTensorInfo`; wasm:
  * `makeOutput` with the values). Gradients are registered too, so autodiff works:
@@ -7,16 +7,23 @@
  *
  * Kernels find their geometry through the attribute `geometry` (RadonGeometry.id).
  */
-import { tf, ScoresdeError } from '@scoresde/core';
+import { tf, ScoresdeError, type WebGPUBackendLike } from '@scoresde/core';
 import type { RadonGeometry } from './geometry.js';
 import { projectHost, backprojectHost } from './projector.js';
 import { fbpBackprojectHost, fbpBackprojectTHost } from './fbpBackproject.js';
 import { fbpLayout } from './fbpFilter.js';
+import { gpuRadon, type GpuRadonMap } from './webgpuRadon.js';
+import { fbpBackprojectTOps } from './fallback.js';
 
 export const RADON_PROJECT = 'ScoresdeRadonProject';
 export const RADON_BACKPROJECT = 'ScoresdeRadonBackproject';
 export const FBP_BACKPROJECT = 'ScoresdeFbpBackproject';
 export const FBP_BACKPROJECT_T = 'ScoresdeFbpBackprojectT';
+/** P on webgpu (webgpuRadon.ts); its gradient Pᵀ runs as tfjs ops. */
+export const FBP_BACKPROJECT_GPU = 'ScoresdeFbpBackprojectGpu';
+
+/** Backends with device kernels for W, Wᵀ and P (webgpuRadon.ts). */
+export const GPU_KERNEL_BACKENDS = ['webgpu'] as const;
 
 /** Backends that get the host kernels. */
 export const HOST_KERNEL_BACKENDS = ['cpu', 'wasm'] as const;
@@ -87,6 +94,24 @@ export function registerRadonKernels(): void {
       if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc: hostKernel(loop, shape, backendName) });
     }
   }
+  const gpu: [string, GpuRadonMap][] = [
+    [RADON_PROJECT, 'project'],
+    [RADON_BACKPROJECT, 'backproject'],
+    [FBP_BACKPROJECT_GPU, 'fbp'],
+  ];
+  for (const backendName of GPU_KERNEL_BACKENDS) {
+    for (const [kernelName, map] of gpu) {
+      if (tf.getKernel(kernelName, backendName)) continue;
+      tf.registerKernel({
+        kernelName,
+        backendName,
+        kernelFunc: ({ inputs, backend, attrs }) => gpuRadon(backend as unknown as WebGPUBackendLike, map, lookup(attrs), (inputs as { x: tf.TensorInfo }).x),
+      });
+    }
+  }
+  if (!tf.getGradient(FBP_BACKPROJECT_GPU)) {
+    tf.registerGradient({ kernelName: FBP_BACKPROJECT_GPU, gradFunc: (dy, _saved, attrs) => ({ x: () => fbpBackprojectTOps(lookup(attrs), dy as tf.Tensor) }) });
+  }
   const pairs: [string, string][] = [
     [RADON_PROJECT, RADON_BACKPROJECT],
     [RADON_BACKPROJECT, RADON_PROJECT],
@@ -106,6 +131,11 @@ export function registerRadonKernels(): void {
 
 export function runHostKernel(name: string, x: tf.Tensor, attrs: { geometry: number }): tf.Tensor {
   return tf.engine().runKernel(name, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+/** True when the active backend has the device kernels. */
+export function gpuKernelsActive(): boolean {
+  return (GPU_KERNEL_BACKENDS as readonly string[]).includes(tf.getBackend());
 }
 
 /** True when the active backend has the host kernels. */

@@ -1,6 +1,7 @@
 /**
- * The radon tensor ops, dispatched per call: host kernels on cpu/wasm (kernels.ts), pure tfjs
- * ops elsewhere (fallback.ts). `implementation: 'ops'` forces the fallback (tests, comparison).
+ * The radon tensor ops, dispatched per call: host kernels on cpu/wasm (kernels.ts), device kernels
+ * on webgpu (webgpuRadon.ts), pure tfjs ops elsewhere (fallback.ts). `implementation: 'ops'`
+ * forces the fallback (tests, comparison); 'kernels' / 'gpu' insist on the host / device ones.
  *
  *   project(x)      = W x                     [B,N,N,1] → [B,A,D,1]
  *   backproject(y)  = Wᵀ y (exact adjoint)    [B,A,D,1] → [B,N,N,1]
@@ -13,8 +14,10 @@ import { tf, ScoresdeError } from '@scoresde/core';
 import type { RadonGeometry } from './geometry.js';
 import {
   FBP_BACKPROJECT,
+  FBP_BACKPROJECT_GPU,
   RADON_BACKPROJECT,
   RADON_PROJECT,
+  gpuKernelsActive,
   hostKernelsActive,
   registerRadonKernels,
   runHostKernel,
@@ -22,10 +25,11 @@ import {
   untrackGeometry,
 } from './kernels.js';
 import { backprojectOps, disposeFallback, fbpBackprojectOps, projectOps } from './fallback.js';
+import { disposeGpuTables } from './webgpuRadon.js';
 import { fbpLayout, filterMatrix, type FbpFilter } from './fbpFilter.js';
 import { fanWeighting } from './fanWeights.js';
 
-export const RADON_IMPLEMENTATIONS = ['auto', 'kernels', 'ops'] as const;
+export const RADON_IMPLEMENTATIONS = ['auto', 'kernels', 'gpu', 'ops'] as const;
 export type RadonImplementation = (typeof RADON_IMPLEMENTATIONS)[number];
 
 export class RadonOps {
@@ -40,13 +44,16 @@ export class RadonOps {
     trackGeometry(geometry);
   }
 
+  /** Kernels (host on cpu/wasm, device on webgpu) or the tfjs-op fallback. */
   private useKernels(): boolean {
     if (this.implementation === 'ops') return false;
-    const active = hostKernelsActive();
-    if (this.implementation === 'kernels' && !active) {
+    if (this.implementation === 'kernels' && !hostKernelsActive()) {
       throw new ScoresdeError(`radon: implementation 'kernels' needs the cpu or wasm backend (active: ${tf.getBackend()})`);
     }
-    return active;
+    if (this.implementation === 'gpu' && !gpuKernelsActive()) {
+      throw new ScoresdeError(`radon: implementation 'gpu' needs the webgpu backend (active: ${tf.getBackend()})`);
+    }
+    return hostKernelsActive() || gpuKernelsActive();
   }
 
   private attrs() {
@@ -88,7 +95,7 @@ export class RadonOps {
         scale = pre.scale;
       }
       const q = tf.matMul(yf.reshape([b * g.numAngles, g.detectors]), fm).reshape([b, g.numAngles, fm.shape[1], 1]);
-      const img = this.useKernels() ? runHostKernel(FBP_BACKPROJECT, q, this.attrs()) : fbpBackprojectOps(g, q);
+      const img = this.useKernels() ? runHostKernel(gpuKernelsActive() ? FBP_BACKPROJECT_GPU : FBP_BACKPROJECT, q, this.attrs()) : fbpBackprojectOps(g, q);
       return tf.mul(img, scale);
     });
   }
@@ -119,6 +126,7 @@ export class RadonOps {
     for (const m of this.filters.values()) m.dispose();
     this.filters.clear();
     disposeFallback(this.geometry);
+    disposeGpuTables(this.geometry);
     untrackGeometry(this.geometry);
   }
 }
