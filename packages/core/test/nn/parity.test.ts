@@ -4,13 +4,14 @@
  * GroupNorm + SiLU) backends, max abs error
  * ≤ 1e-4 · max|ref| (the float64 reference differs from the float32 one by ≤ 9e-6 relative).
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { afterAll, describe, expect, it, beforeAll } from 'vitest';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tf } from '../../src/tf.js';
 import { initBackend } from '../../src/engine/backend.js';
 import { webgpuAvailable } from '../engine/compare.js';
+import { setProjectGemm } from '../../src/engine/webgpu/register.js';
 import { readNpy, type NdArrayF32 } from '../../src/io/npy.js';
 import { loadScoreModelFolder } from '../../src/builtins/networks.js';
 import type { NetworkScoreModel } from '../../src/score/network.js';
@@ -49,11 +50,16 @@ const haveFixtures = existsSync(parityDir);
 if (!haveFixtures) console.warn(`parity fixtures not found at ${parityDir}: skipping the shared-fixture parity tests`);
 
 const gpu = await webgpuAvailable();
-const BACKENDS = gpu ? (['cpu', 'wasm', 'webgpu'] as const) : (['cpu', 'wasm'] as const);
+// 'webgpu+gemm': webgpu with the project's opt-in forward matmul / conv2d GEMM as well
+const BACKENDS = gpu ? (['cpu', 'wasm', 'webgpu', 'webgpu+gemm'] as const) : (['cpu', 'wasm'] as const);
 
 describe.skipIf(!haveFixtures).each(BACKENDS)('score_sde_pytorch parity on %s', (backend) => {
   beforeAll(async () => {
-    await initBackend(backend);
+    await initBackend(backend === 'webgpu+gemm' ? 'webgpu' : backend);
+    if (backend.startsWith('webgpu')) setProjectGemm(backend === 'webgpu+gemm');
+  });
+  afterAll(() => {
+    if (backend === 'webgpu+gemm') setProjectGemm(false);
   });
 
   it.each(FIXTURES)('%s: labels, raw output and score', async (name) => {

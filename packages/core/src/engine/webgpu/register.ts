@@ -1,11 +1,12 @@
 /**
  * The project's webgpu kernels, registered over tfjs-webgpu's own for the same kernel names.
  * `setProjectKernels(false)` (or SCORESDE_WEBGPU_KERNELS=tfjs before start) puts tfjs's back, so
- * benchmarks can compare the two in one process. Cases a project kernel does not cover (NCHW,
+ * benchmarks can compare the two in one process; `setProjectGemm` likewise for the forward GEMMs. Cases a project kernel does not cover (NCHW,
  * other dtypes) are handed to the tfjs kernel it replaced.
  */
 import { tf } from '../../tf.js';
 import { filterGradPlan, inputGradPlan, runPlan } from './convGrad.js';
+import { conv2dPlan, matmulPlan } from './matmul.js';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 
@@ -37,10 +38,36 @@ const conv2DBackpropInput: Override = {
   },
 };
 
+const batchMatMul: Override = {
+  kernelName: 'BatchMatMul',
+  run({ inputs, attrs }) {
+    const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+    const plan = matmulPlan(a.shape, b.shape, transposeA, transposeB);
+    return plan ? runPlan(plan, [a, b]) : null;
+  },
+};
+
+const conv2D: Override = {
+  kernelName: 'Conv2D',
+  run({ inputs, attrs }) {
+    const { x, filter } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+    const a = attrs as unknown as { strides: [number, number] | number; pad: 'same' | 'valid' | number; dataFormat: 'NHWC' | 'NCHW'; dilations: [number, number] | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+    if (a.dataFormat === 'NCHW' || x.dtype !== 'float32' || filter.dtype !== 'float32') return null;
+    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], a.strides, a.dilations, a.pad, a.dimRoundingMode, false, 'channelsLast');
+    return runPlan(conv2dPlan(info), [x, filter]);
+  },
+};
+
+/** Kernels where tfjs-webgpu's own are naive: replaced by default. */
 export const WEBGPU_OVERRIDES: readonly Override[] = [conv2DBackpropFilter, conv2DBackpropInput];
+/** Forward GEMMs, opt-in until measured against tfjs-webgpu's on a discrete GPU. */
+export const WEBGPU_GEMM_OVERRIDES: readonly Override[] = [batchMatMul, conv2D];
 
 const originals = new Map<string, tf.KernelConfig>();
 let active = false;
+let gemmActive = false;
 
 function install(cfg: tf.KernelConfig): void {
   if (tf.getKernel(cfg.kernelName, 'webgpu')) tf.unregisterKernel(cfg.kernelName, 'webgpu');
@@ -50,7 +77,23 @@ function install(cfg: tf.KernelConfig): void {
 /** Switch between the project's kernels (true) and tfjs-webgpu's (false). Idempotent. */
 export function setProjectKernels(on: boolean): void {
   if (on === active) return;
-  for (const o of WEBGPU_OVERRIDES) {
+  swap(WEBGPU_OVERRIDES, on);
+  active = on;
+}
+
+/** Switch the forward matmul / conv2d between the project's GEMM (true) and tfjs-webgpu's. */
+export function setProjectGemm(on: boolean): void {
+  if (on === gemmActive) return;
+  swap(WEBGPU_GEMM_OVERRIDES, on);
+  gemmActive = on;
+}
+
+export function projectGemmActive(): boolean {
+  return gemmActive;
+}
+
+function swap(list: readonly Override[], on: boolean): void {
+  for (const o of list) {
     if (!originals.has(o.kernelName)) {
       const orig = tf.getKernel(o.kernelName, 'webgpu');
       if (!orig) throw new Error(`tfjs-webgpu has no '${o.kernelName}' kernel to replace (is the webgpu backend loaded?)`);
@@ -67,16 +110,23 @@ export function setProjectKernels(on: boolean): void {
       kernelFunc: (args) => o.run(args) ?? (orig.kernelFunc(args) as tf.TensorInfo),
     });
   }
-  active = on;
 }
 
 export function projectKernelsActive(): boolean {
   return active;
 }
 
-/** Called by the webgpu starter: project kernels unless SCORESDE_WEBGPU_KERNELS=tfjs. */
+function choice(name: string, dflt: 'project' | 'tfjs'): boolean {
+  const want = process.env[name] ?? dflt;
+  if (want !== 'project' && want !== 'tfjs') throw new Error(`${name} must be 'project' or 'tfjs', not '${want}'`);
+  return want === 'project';
+}
+
+/**
+ * Called by the webgpu starter: the project's conv-gradient kernels unless
+ * SCORESDE_WEBGPU_KERNELS=tfjs; its forward matmul / conv2d GEMM when SCORESDE_WEBGPU_GEMM=project.
+ */
 export function registerWebgpuKernels(): void {
-  const want = process.env['SCORESDE_WEBGPU_KERNELS'] ?? 'project';
-  if (want !== 'project' && want !== 'tfjs') throw new Error(`SCORESDE_WEBGPU_KERNELS must be 'project' or 'tfjs', not '${want}'`);
-  setProjectKernels(want === 'project');
+  setProjectKernels(choice('SCORESDE_WEBGPU_KERNELS', 'project'));
+  setProjectGemm(choice('SCORESDE_WEBGPU_GEMM', 'tfjs'));
 }
