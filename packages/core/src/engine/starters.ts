@@ -211,7 +211,9 @@ export async function startWebgpu(opts: StartOptions = {}): Promise<StartFacts> 
   facts.software = software;
   const name = [facts.vendor, facts.architecture, facts.description ?? facts.device].filter(Boolean).join(' ') || 'unnamed adapter';
   if (software && !opts.allowSoftwareAdapter) throw new Error(`only a software WebGPU adapter is available (${name})`);
-  await import('@tensorflow/tfjs-backend-webgpu');
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  const { registerWebgpuFactory } = await import('./webgpu/device.js');
+  registerWebgpuFactory(WebGPUBackend as unknown as Parameters<typeof registerWebgpuFactory>[0]);
   const { registerWebgpuKernels } = await import('./webgpu/register.js');
   registerWebgpuKernels();
   await setAndCheck('webgpu');

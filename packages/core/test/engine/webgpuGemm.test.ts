@@ -3,7 +3,7 @@
  * generator, small / medium / large tiles) against the cpu backend on random inputs.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { Rng, initBackend, setProjectGemm, projectGemmActive, tf } from '../../src/index.js';
+import { Rng, deviceHasF16, gemmF16Active, initBackend, setGemmF16, setProjectGemm, projectGemmActive, tf } from '../../src/index.js';
 import { relL2, relMax, runOn, webgpuAvailable } from './compare.js';
 
 const gpu = await webgpuAvailable();
@@ -81,4 +81,45 @@ describe.runIf(gpu)('project GEMM kernels on webgpu match the cpu backend', () =
       expect(relMax(got[0]!, ref[0]!)).toBeLessThan(1e-5);
     });
   }
+});
+
+describe.runIf(gpu)('f16-staged GEMM tiles (shader-f16), f32 accumulation', () => {
+  it('the project device asks for shader-f16 when the adapter offers it', async () => {
+    await initBackend('webgpu');
+    const gpuApi = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<{ features: Set<string> } | null> } } }).navigator.gpu;
+    const adapter = await gpuApi.requestAdapter();
+    expect(deviceHasF16()).toBe(adapter!.features.has('shader-f16'));
+  });
+
+  it('matmul, conv2d and conv gradients within f16 rounding of cpu', async (ctx) => {
+    if (!deviceHasF16()) ctx.skip();
+    const rng = new Rng(7);
+    const ins = [
+      { data: rng.normalArray(2 * 16 * 16 * 8), shape: [2, 16, 16, 8] },
+      { data: rng.normalArray(3 * 3 * 8 * 16), shape: [3, 3, 8, 16] },
+      { data: rng.normalArray(300 * 200), shape: [300, 200] },
+      { data: rng.normalArray(200 * 150), shape: [200, 150] },
+    ];
+    const f = (x: tf.Tensor, w: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => {
+      const conv = (u: tf.Tensor, v: tf.Tensor) => tf.conv2d(u as tf.Tensor4D, v as tf.Tensor4D, 1, 'same');
+      const [gx, gw] = tf.grads((u: tf.Tensor, v: tf.Tensor) => conv(u, v).square().sum())([x, w]);
+      return [tf.matMul(a, b), conv(x, w), gx!, gw!];
+    };
+    const ref = await runOn('cpu', ins, f);
+    await initBackend('webgpu');
+    setGemmF16(true);
+    setProjectGemm(true);
+    try {
+      expect(gemmF16Active()).toBe(true);
+      const got = await runOn('webgpu', ins, f);
+      for (let j = 0; j < 4; j++) {
+        const e = relL2(got[j]!, ref[j]!);
+        expect(e).toBeLessThan(2e-3);
+        expect(e).toBeGreaterThan(1e-5); // really f16: f32 staging would be ~1e-7
+      }
+    } finally {
+      setGemmF16(false);
+      setProjectGemm(false);
+    }
+  });
 });

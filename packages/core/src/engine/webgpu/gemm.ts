@@ -9,8 +9,11 @@
  * neighbouring shared-memory words. The k loop stages BK-deep slices of A and B in workgroup
  * memory. `splitK` > 1 cuts the k range into slices along dispatch z (more workgroups when M·N is
  * small and K is long, as for filter gradients); the caller sums the [splitK, M, N] partials.
+ * With `f16` (SCORESDE_WEBGPU_F16=1 on a device with shader-f16) the staged tiles are f16 —
+ * half the workgroup memory and its traffic — and the accumulators stay f32.
  */
 import { type GpuProgram, type UniformValue, ceilDiv, ints } from './program.js';
+import { F16_MARKER, deviceHasF16 } from './device.js';
 
 export interface GemmTile {
   /** Threads per workgroup along n and m. */
@@ -21,6 +24,20 @@ export interface GemmTile {
   tn: number;
   /** Depth of the staged k slice. */
   bk: number;
+  /** Stage the tiles in workgroup memory as f16 (shader-f16), accumulating in f32. */
+  f16?: boolean;
+}
+
+let f16Requested = process.env['SCORESDE_WEBGPU_F16'] === '1';
+
+/** Ask for f16 staging in the project GEMMs (used only where the device has shader-f16). */
+export function setGemmF16(on: boolean): void {
+  f16Requested = on;
+}
+
+/** f16 staging is in effect: requested and the device has shader-f16. */
+export function gemmF16Active(): boolean {
+  return f16Requested && deviceHasF16();
 }
 
 /** Tiles: 64×64 for most GPUs; 128×128 (8×8 per thread) for large discrete GPUs. */
@@ -52,9 +69,8 @@ export interface GemmSpec {
 /** Picks a tile for the problem: the large tile only when it still gives enough workgroups. */
 export function pickTile(M: number, N: number, batch: number): GemmTile {
   const tiles = (t: GemmTile) => ceilDiv(M, t.wy * t.tm) * ceilDiv(N, t.wx * t.tn) * batch;
-  if (tiles(GEMM_TILES.large) >= 132) return GEMM_TILES.large;
-  if (tiles(GEMM_TILES.medium) >= 32) return GEMM_TILES.medium;
-  return GEMM_TILES.small;
+  const t = tiles(GEMM_TILES.large) >= 132 ? GEMM_TILES.large : tiles(GEMM_TILES.medium) >= 32 ? GEMM_TILES.medium : GEMM_TILES.small;
+  return gemmF16Active() ? { ...t, f16: true } : t;
 }
 
 /** How many k slices: enough workgroups to fill a large GPU, each slice at least 256 deep. */
@@ -71,10 +87,12 @@ export function gemmProgram(s: GemmSpec): GpuProgram {
   const bn = wx * tn;
   const nt = wx * wy;
   const split = s.splitK ?? 1;
-  const code = `
+  const h = s.tile.f16 === true;
+  const st = h ? 'f16' : 'f32';
+  const code = `${h ? F16_MARKER : ''}
 ${s.loaders}
-var<workgroup> As : array<f32, ${bk * bm}>;
-var<workgroup> Bs : array<f32, ${bk * bn}>;
+var<workgroup> As : array<${st}, ${bk * bm}>;
+var<workgroup> Bs : array<${st}, ${bk * bn}>;
 fn main() {
   let zz = i32(workgroupId.z);
   let z = zz / ${split};
@@ -98,7 +116,7 @@ fn main() {
       let k = k0 + kk;
       var v = 0.0;
       if (m0 + mm < uniforms.M && k < kEnd) { v = loadA(z, m0 + mm, k); }
-      As[kk * ${bm} + mm] = v;
+      As[kk * ${bm} + mm] = ${st}(v);
     }
     for (var i = tid; i < ${bk * bn}; i = i + ${nt}) {
       let kk = i / ${bn};
@@ -106,12 +124,12 @@ fn main() {
       let k = k0 + kk;
       var v = 0.0;
       if (n0 + nn < uniforms.N && k < kEnd) { v = loadB(z, k, n0 + nn); }
-      Bs[kk * ${bn} + nn] = v;
+      Bs[kk * ${bn} + nn] = ${st}(v);
     }
     workgroupBarrier();
     for (var kk = 0; kk < ${bk}; kk = kk + 1) {
-      for (var i = 0; i < ${tm}; i = i + 1) { a[i] = As[kk * ${bm} + ty + i * ${wy}]; }
-      for (var j = 0; j < ${tn}; j = j + 1) { b[j] = Bs[kk * ${bn} + tx + j * ${wx}]; }
+      for (var i = 0; i < ${tm}; i = i + 1) { a[i] = f32(As[kk * ${bm} + ty + i * ${wy}]); }
+      for (var j = 0; j < ${tn}; j = j + 1) { b[j] = f32(Bs[kk * ${bn} + tx + j * ${wx}]); }
       for (var i = 0; i < ${tm}; i = i + 1) {
         for (var j = 0; j < ${tn}; j = j + 1) {
           acc[i * ${tn} + j] = fma(a[i], b[j], acc[i * ${tn} + j]);
@@ -132,7 +150,7 @@ fn main() {
 }
 `;
   return {
-    key: `gemm_${s.key}_${wx}x${wy}_${tm}x${tn}_${bk}_s${split}`,
+    key: `gemm_${s.key}_${wx}x${wy}_${tm}x${tn}_${bk}_s${split}${h ? '_f16' : ''}`,
     inputs: s.inputs,
     outputShape: s.outputShape ?? [s.batch * split, s.M, s.N],
     workgroupSize: [wx, wy, 1],
