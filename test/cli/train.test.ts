@@ -111,6 +111,25 @@ describe('scoresde train', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ start_step: s.step, step: s.step + 1 });
   });
 
+  it('--workers 2 trains on two threads exactly like --micro-batch 2 in one (wasm), and refuses webgpu', async () => {
+    const common = ['--data', 'ellipses', '--size', '8', '--model-config', micro, '--steps', '2', '--batch-size', '4', '--seed', '6', '--backend', 'wasm'];
+    const one = join(dir, 'one-thread');
+    const two = join(dir, 'two-workers');
+    const a = await runCli(['train', ...common, '--micro-batch', '2', '--out', one, '--quiet']);
+    expect(a.code, a.stderr).toBe(0);
+    const b = await runCli(['train', ...common, '--workers', '2', '--out', two]);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stderr).toMatch(/backend wasm \(2 worker threads\)/);
+    expect(readFileSync(join(two, 'weights.safetensors')).equals(readFileSync(join(one, 'weights.safetensors')))).toBe(true);
+    expect(readFileSync(join(two, 'training-state.safetensors')).equals(readFileSync(join(one, 'training-state.safetensors')))).toBe(true);
+    expect((JSON.parse(readFileSync(join(two, 'config.json'), 'utf8')) as { train: { micro_batch: number } }).train.micro_batch).toBe(2);
+    const line = expectOneLineError(await runCli(['train', ...common, '--workers', '0', '--out', join(dir, 'w0')]));
+    expect(line).toMatch(/--workers/);
+    const gpuLine = expectOneLineError(await runCli(['train', ...common.slice(0, -1), 'webgpu', '--workers', '2', '--out', join(dir, 'wgpu')]));
+    expect(gpuLine).toMatch(/--workers splits the work over CPU cores \(wasm or cpu backend\), not webgpu|backend 'webgpu' cannot start/);
+    expect(existsSync(join(dir, 'wgpu', 'weights.safetensors'))).toBe(false);
+  });
+
   it('bad input gives one line and writes nothing', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"model": ');

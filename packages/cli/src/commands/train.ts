@@ -45,6 +45,7 @@ interface TrainOptions extends CommonOptions {
   steps: number;
   batchSize: number;
   microBatch?: number;
+  workers?: number;
   lr: number;
   warmup: number;
   gradClip: number;
@@ -75,6 +76,7 @@ export function trainCommand(): Command {
     .option('--steps <n>', 'total optimisation steps (a resumed run continues up to this)', intArg('--steps', 1), 1000)
     .option('--batch-size <b>', 'batch size', intArg('--batch-size', 1), 16)
     .option('--micro-batch <m>', 'samples per forward/backward pass (gradient accumulation; bounds memory, e.g. on wasm at 64²)', intArg('--micro-batch', 1))
+    .option('--workers <n>', 'compute the micro-batches on N worker threads (CPU cores, wasm/cpu); default micro-batch then batch/N; same result as one thread', intArg('--workers', 1))
     .option('--lr <lr>', 'Adam learning rate', floatArg('--lr', 0), 2e-4)
     .option('--warmup <n>', 'linear learning-rate warm-up steps', intArg('--warmup', 0), 5000)
     .option('--grad-clip <c>', 'clip the global gradient norm (negative: off)', floatArg('--grad-clip'), 1)
@@ -202,11 +204,12 @@ function fileRecipe(o: TrainOptions): { lr?: number; beta1?: number; eps?: numbe
 function recipeFrom(o: TrainOptions, data: Dataset, explicit: Set<string>): TrainRecipe {
   const f = fileRecipe(o);
   const pick = <T>(flag: string, mine: T, fromFile: T | undefined): T => (explicit.has(flag) || fromFile === undefined ? mine : fromFile);
+  const batchSize = pick('batchSize', o.batchSize, f.batchSize);
   return makeRecipe({
     data: data.description,
     seed: o.seed,
-    batchSize: pick('batchSize', o.batchSize, f.batchSize),
-    microBatch: o.microBatch,
+    batchSize,
+    microBatch: o.microBatch ?? (o.workers !== undefined ? Math.ceil(batchSize / o.workers) : undefined),
     adam: {
       lr: pick('lr', o.lr, f.lr),
       warmup: pick('warmup', o.warmup, f.warmup),
@@ -266,6 +269,10 @@ async function trainStepOrExplain(trainer: Trainer, backend: string): ReturnType
 
 async function runTrain(o: TrainOptions, explicit: Set<string>): Promise<void> {
   const out = resolve(o.out);
+  const cpuWorkers = (b: string) => {
+    if (o.workers !== undefined && b !== 'wasm' && b !== 'cpu' && b !== 'auto') throw new ScoresdeError(`--workers splits the work over CPU cores (wasm or cpu backend), not ${b}`);
+  };
+  cpuWorkers(o.backend);
   let trainer: Trainer;
   let backend: Awaited<ReturnType<typeof initBackend>>;
   if (o.resume) {
@@ -284,6 +291,19 @@ async function runTrain(o: TrainOptions, explicit: Set<string>): Promise<void> {
     backend = await initBackend(o.backend);
     trainer = await Trainer.create(config, recipe, data);
   }
+  if (o.workers !== undefined) {
+    try {
+      cpuWorkers(backend.active);
+    } catch (e) {
+      trainer.dispose();
+      throw e;
+    }
+    const chunks = Math.ceil(trainer.recipe.batchSize / trainer.recipe.microBatch);
+    if (!o.quiet && chunks < o.workers) {
+      process.stderr.write(`train: note: ${chunks} micro-batch(es) per step, so only ${chunks} of the ${o.workers} workers have work (--micro-batch sets the split)\n`);
+    }
+    await trainer.startWorkers(o.workers, backend.active);
+  }
   const startStep = trainer.step;
   const params = trainer.net.params.count();
   // Ctrl-C or SIGTERM (a scheduler stopping the job): finish the step, save, exit 130 / 143.
@@ -300,7 +320,7 @@ async function runTrain(o: TrainOptions, explicit: Set<string>): Promise<void> {
   const tty = process.stderr.isTTY;
   try {
     if (!o.quiet) {
-      process.stderr.write(`train: ${trainer.config.name} ${trainer.config.sde} ${params} parameters, data ${trainer.data.description}, backend ${backend.active}, from step ${startStep} to ${o.steps}\n`);
+      process.stderr.write(`train: ${trainer.config.name} ${trainer.config.sde} ${params} parameters, data ${trainer.data.description}, backend ${backend.active}${o.workers !== undefined ? ` (${o.workers} worker threads)` : ''}, from step ${startStep} to ${o.steps}\n`);
     }
     while (trainer.step < o.steps && !interrupted) {
       const info = await trainStepOrExplain(trainer, backend.active);
@@ -322,6 +342,7 @@ async function runTrain(o: TrainOptions, explicit: Set<string>): Promise<void> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await trainer.stopWorkers();
   }
   const seconds = (Date.now() - started) / 1000;
   const summary = {

@@ -9,6 +9,7 @@
  * - wasm: @tensorflow/tfjs-backend-wasm plus the kernels this project registers (wasmKernels.ts).
  * - cpu: the pure-JS reference backend bundled with tfjs.
  */
+import { readdirSync } from 'node:fs';
 import { tf } from '../tf.js';
 
 export type EngineName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -193,7 +194,27 @@ async function navigatorGpu(): Promise<GpuLike> {
   return gpu;
 }
 
+/**
+ * Linux: a GPU shows up as a device node (DRM render node, or NVIDIA's /dev/nvidia*). Without
+ * one, only a software Vulkan driver (lavapipe) can answer an adapter request, and Dawn prints
+ * warnings about it straight to the process's stderr; `auto` skips the request altogether.
+ */
+export function hasGpuDeviceNode(): boolean {
+  if (process.platform !== 'linux') return true;
+  try {
+    if (readdirSync('/dev/dri').some((f) => f.startsWith('renderD'))) return true;
+  } catch {
+    // no DRM devices
+  }
+  try {
+    return readdirSync('/dev').some((f) => /^nvidia\d+$/.test(f));
+  } catch {
+    return false;
+  }
+}
+
 export async function startWebgpu(opts: StartOptions = {}): Promise<StartFacts> {
+  if (!opts.allowSoftwareAdapter && !hasGpuDeviceNode()) throw new Error('no GPU device (/dev/dri/renderD*, /dev/nvidia*): only a software adapter could answer');
   const gpu = await navigatorGpu();
   const adapter = await withTimeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), opts.adapterTimeoutMs ?? 15000, 'the WebGPU adapter request');
   if (!adapter) throw new Error('no WebGPU adapter (no GPU, or its Vulkan driver is missing)');

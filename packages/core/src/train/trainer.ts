@@ -22,7 +22,9 @@ import { NetworkScoreModel } from '../score/network.js';
 import { sdeFromNetworkConfig } from '../builtins/networks.js';
 import { Adam } from './adam.js';
 import { Ema } from './ema.js';
-import { drawDsmNoise, dsmLoss } from './loss.js';
+import { drawDsmNoise } from './loss.js';
+import { chunkGradients } from './chunkGrads.js';
+import { GradientPool } from './gradPool.js';
 import { ShuffledOrder, type Dataset } from './data.js';
 import type { TrainRecipe } from './recipe.js';
 
@@ -62,6 +64,7 @@ export class Trainer {
   private readonly order: ShuffledOrder;
   private readonly model: NetworkScoreModel;
   private readonly vars: tf.Variable[];
+  private pool?: GradientPool;
 
   private constructor(p: TrainerParts) {
     this.config = p.config;
@@ -128,27 +131,18 @@ export class Trainer {
     const per = x0.size / B;
     const noise = drawDsmNoise(this.rng, B, this.data.shape, this.sde, this.recipe.eps);
     const dropoutSeed = this.rng.nextU32();
+    if (this.pool) return this.poolGradients(x0, noise, dropoutSeed);
     let acc: tf.Tensor[] | undefined;
     let loss = 0;
     try {
       for (let s = 0, k = 0; s < B; s += mb, k++) {
         const e = Math.min(B, s + mb);
-        const ctx = { training: true, dropoutSeed: (dropoutSeed + k) >>> 0 };
-        const score = (xt: Tensor, t: Float32Array): Tensor => {
-          const raw = this.net.forward(xt, tf.tensor1d(this.model.labels(t, t.length), 'float32'), ctx);
-          return this.model.scoreFromRaw(raw, t);
-        };
         const chunk = { t: noise.t.subarray(s, e), z: noise.z.subarray(s * per, e * per) };
         const xc = e - s === B ? x0 : tf.slice(x0, [s], [e - s]);
-        const { value, grads } = tf.variableGrads(
-          () => tf.mul(dsmLoss(score, xc, chunk, this.sde, { likelihoodWeighting: this.recipe.likelihoodWeighting }), (e - s) / B) as tf.Scalar,
-          this.vars,
-        );
+        const { value, grads: ordered } = chunkGradients(this.net, this.model, this.sde, this.vars, { x0: xc, ...chunk, dropoutSeed: (dropoutSeed + k) >>> 0, weight: (e - s) / B }, this.recipe.likelihoodWeighting);
         if (xc !== x0) xc.dispose();
         loss += ((await value.data()) as Float32Array)[0]!;
         value.dispose();
-        // A parameter the loss does not reach gets a zero gradient: its moments stay 0 and it never moves.
-        const ordered = this.vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
         if (!acc) acc = ordered;
         else {
           const sum: tf.Tensor[] = acc.map((a, i) => tf.add(a, ordered[i]!));
@@ -163,6 +157,64 @@ export class Trainer {
       x0.dispose();
     }
     return { loss, grads: acc! };
+  }
+
+  /**
+   * The micro-batch chunks computed by the worker pool (gradPool.ts), summed here in chunk order
+   * exactly as the in-process loop does. Takes ownership of x0.
+   */
+  private async poolGradients(x0: Tensor, noise: { t: Float32Array; z: Float32Array }, dropoutSeed: number): Promise<{ loss: number; grads: tf.Tensor[] }> {
+    const B = this.recipe.batchSize;
+    const mb = this.recipe.microBatch;
+    const per = x0.size / B;
+    let xs: Float32Array;
+    try {
+      xs = (await x0.data()) as Float32Array;
+    } finally {
+      x0.dispose();
+    }
+    const chunks = [];
+    for (let s = 0, k = 0; s < B; s += mb, k++) {
+      const e = Math.min(B, s + mb);
+      chunks.push({
+        x0: xs.slice(s * per, e * per),
+        shape: [e - s, ...x0.shape.slice(1)],
+        t: noise.t.slice(s, e),
+        z: noise.z.slice(s * per, e * per),
+        dropoutSeed: (dropoutSeed + k) >>> 0,
+        weight: (e - s) / B,
+      });
+    }
+    const weights = await Promise.all(this.vars.map(async (v) => (await v.data()) as Float32Array));
+    const parts = await this.pool!.run(weights, chunks, this.recipe.likelihoodWeighting);
+    let loss = 0;
+    let acc: tf.Tensor[] | undefined;
+    for (const p of parts) {
+      loss += p.loss;
+      const ordered = p.grads.map((g, i) => tf.tensor(g, this.vars[i]!.shape, 'float32'));
+      if (!acc) acc = ordered;
+      else {
+        const sum: tf.Tensor[] = acc.map((a, i) => tf.add(a, ordered[i]!));
+        tf.dispose([...acc, ...ordered]);
+        acc = sum;
+      }
+    }
+    return { loss, grads: acc! };
+  }
+
+  /**
+   * Compute the micro-batch chunks' gradients on `workers` worker threads (data parallel; the
+   * same result as in-process). Call `stopWorkers` (or `dispose`) when done.
+   */
+  async startWorkers(workers: number, backend = 'wasm'): Promise<void> {
+    await this.stopWorkers();
+    this.pool = await GradientPool.start(workers, this.config, this.net, backend);
+  }
+
+  async stopWorkers(): Promise<void> {
+    const p = this.pool;
+    this.pool = undefined;
+    await p?.close();
   }
 
   /** One optimisation step. */
@@ -184,6 +236,7 @@ export class Trainer {
   }
 
   dispose(): void {
+    void this.stopWorkers();
     this.adam.dispose();
     this.net.dispose();
     this.emaNet.dispose();
