@@ -12,6 +12,8 @@
  * With --compare torch the torch script first loads OUR weights (safetensors written by
  * saveScoreModelFolder, PyTorch key names, strict) and reports max|torch − ours| on the timed input
  * (column `max_diff/max|y|`), so both sides compute the same function.
+ * `peak MiB (fwd)` is the most memory the backend held during one forward pass (tf.profile:
+ * weights, activations and temporaries; on webgpu, GPU buffers).
  * ours_ms is the median wall time (the wasm backend is single-threaded; `ours_cpu_ms` is this
  * process's CPU time); torch_ms is the median wall time at `torch_threads`; ratio = torch_ms /
  * ours_ms (above 1: we are faster).
@@ -85,6 +87,12 @@ export async function run(ctx) {
           await t.data();
           t.dispose();
         }, { minReps: big ? 2 : 3, minSeconds: big ? 0 : 1 });
+        // peak bytes the backend held during one forward (tf.profile; on webgpu the GPU buffers)
+        const prof = await tf.profile(async () => {
+          const t = tf.tidy(() => net.forward(x, labels));
+          await t.data();
+          t.dispose();
+        });
         const vars = net.params.trainableVariables();
         const fb = await ctx.timeBoth(async () => {
           const gs = tf.tidy(() => {
@@ -95,7 +103,7 @@ export async function run(ctx) {
           tf.dispose(gs);
         }, { minReps: big ? 1 : 3, minSeconds: big ? 0 : 1 });
         ctx.log(`  ${backend} ${c.name}: fwd ${(fwd.wall * 1000).toFixed(0)} ms, fwd+bwd ${(fb.wall * 1000).toFixed(0)} ms (wall)`);
-        ours.push({ c, backend, fwd, fb, params: net.params.count() });
+        ours.push({ c, backend, fwd, fb, params: net.params.count(), peakMiB: prof.peakBytes / 2 ** 20 });
         tf.dispose([x, r, labels]);
         net.dispose();
       }
@@ -119,6 +127,7 @@ export async function run(ctx) {
             'img/s ours': o.c.batch / (pass === 'fwd' ? o.fwd : o.fb).wall,
             'max_diff/max|y|': t?.verify ? t.verify.max_abs_diff / t.verify.max_abs_ref : null,
             params: o.params,
+            'peak MiB (fwd)': pass === 'fwd' ? o.peakMiB : null,
           };
         };
         rows.push(ctx.compareRow(`${o.c.name} fwd`, o.backend, o.fwd.wall * 1000, t?.fwd_ms, extra('fwd')));

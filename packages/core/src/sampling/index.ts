@@ -13,3 +13,4 @@ export { langevinCorrector, type LangevinOptions } from './correctors/langevin.j
 export { aldCorrector, type AldOptions } from './correctors/ald.js';
 export { noneCorrector } from './correctors/none.js';
 export { correctorAlpha } from './correctors/stepScale.js';
+export { fusedStep, fusedStepAvailable } from './fusedStep.js';

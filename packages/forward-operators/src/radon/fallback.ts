@@ -154,8 +154,10 @@ export function backprojectOps(g: RadonGeometry, y: tf.Tensor): tf.Tensor {
     const tr = tf.mul(vt, t.fc);
     const br = tf.mul(vb, t.fc);
     const vals = tf.concat([tf.sub(vt, tr), tr, tf.sub(vb, br), br].map((v) => v.reshape([b, -1])), 1);
-    const acc = tf.unsortedSegmentSum(tf.transpose(vals), t.corners, w * w);
-    const img = tf.transpose(acc).reshape([b, w, w]);
+    // one 1-D segment sum per sample: no long 2-D transposes (tfjs-webgpu's fail at 256²)
+    const rows: tf.Tensor[] = [];
+    for (let i = 0; i < b; i++) rows.push(tf.unsortedSegmentSum(tf.reshape(tf.slice(vals, [i, 0], [1, -1]), [-1]), t.corners, w * w));
+    const img = tf.reshape(tf.stack(rows), [b, w, w]);
     return tf.slice(img, [0, PAD, PAD], [b, g.size, g.size]).reshape([b, g.size, g.size, 1]);
   });
 }

@@ -2,3 +2,5 @@ export { type GpuProgram, type UniformValue, type WebGPUBackendLike, ceilDiv, fl
 export { GEMM_TILES, type GemmSpec, type GemmTile, gemmF16Active, gemmProgram, gemmUniforms, pickSplitK, pickTile, setGemmF16 } from './gemm.js';
 export { deviceHasF16 } from './device.js';
 export { projectGemmActive, projectKernelsActive, registerWebgpuKernels, setProjectGemm, setProjectKernels } from './register.js';
+export { groupNormSilu, groupNormSiluForward, groupNormSiluBackward } from './groupNormSilu.js';
+export { axpby } from './axpby.js';
