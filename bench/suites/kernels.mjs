@@ -111,6 +111,39 @@ export async function run(ctx) {
   opG.dispose();
   opO.dispose();
 
+  // dispatches per score-network forward (ncsnpp-small 64², batch 1): fused GroupNorm+SiLU vs composite
+  {
+    const cfg = core.buildTrainConfig({ model: 'ncsnpp-small', sde: 've', imageSize: 64, numChannels: 1 });
+    const net = core.initNetwork(cfg, new core.Rng(1));
+    const xs = rng.normalTensor([1, 64, 64, 1]);
+    const lab = tf.tensor1d([1.0]);
+    const be = tf.backend();
+    const orig = be.runWebGPUProgram.bind(be);
+    let count = 0;
+    be.runWebGPUProgram = (...args) => {
+      count++;
+      return orig(...args);
+    };
+    const dispatches = async () => {
+      count = 0;
+      await read(tf.tidy(() => net.forward(xs, lab)));
+      return count;
+    };
+    try {
+      await dispatches(); // warm-up: caches
+      const fused = await dispatches();
+      core.setFusedGroupNormAct(false);
+      const plain = await dispatches();
+      core.setFusedGroupNormAct(true);
+      rows.push({ name: 'dispatches per ncsnpp-small 64² forward', backend: 'webgpu', project: fused, tfjs: plain, speedup: plain / fused, adapter, note: 'count of GPU programs run (fused GroupNorm+SiLU vs composite)' });
+      ctx.log(`  dispatches per ncsnpp-small forward: ${fused} fused vs ${plain} composite`);
+    } finally {
+      be.runWebGPUProgram = orig;
+      tf.dispose([xs, lab]);
+      net.dispose();
+    }
+  }
+
   // sampler update x̄ = a·x + b·s, x = x̄ + c·z on 8×256²
   const u = rng.normalTensor([8, 256, 256, 1]);
   const v = rng.normalTensor([8, 256, 256, 1]);

@@ -10,6 +10,13 @@ import type { ParamStore } from './params.js';
 import type { Activation } from './activation.js';
 import { groupNormSilu } from '../engine/webgpu/groupNormSilu.js';
 
+let fusedOnWebgpu = true;
+
+/** Use the fused GroupNorm + SiLU kernel on webgpu (default) or the composite ops (comparisons). */
+export function setFusedGroupNormAct(on: boolean): void {
+  fusedOnWebgpu = on;
+}
+
 export class GroupNorm {
   constructor(
     private readonly store: ParamStore,
@@ -30,7 +37,7 @@ export class GroupNorm {
    * replaces the composite's ten-odd dispatches; elsewhere the two ops run in turn.
    */
   applyAct(x: Tensor, act: Activation): Tensor {
-    if (act.kind === 'swish' && tf.getBackend() === 'webgpu' && x.shape.length === 4) {
+    if (fusedOnWebgpu && act.kind === 'swish' && tf.getBackend() === 'webgpu' && x.shape.length === 4) {
       return groupNormSilu(x, this.store.get(`${this.prefix}.weight`), this.store.get(`${this.prefix}.bias`), this.numGroups, this.eps);
     }
     return act(this.apply(x));

@@ -7,3 +7,4 @@ export { NCSNpp } from './ncsnpp.js';
 export { DDPM } from './ddpm.js';
 export { setupKernel, setupKernel1d, upfirdn2d, upfirdn2dSeparable, upsample2d, downsample2d, naiveUpsample2d, naiveDownsample2d } from './upfirdn.js';
 export { timestepEmbedding, timestepFrequencies } from './embedding.js';
+export { setFusedGroupNormAct } from './groupNorm.js';
