@@ -5,17 +5,14 @@
  * medians (ctx.time) and, for forward+adjoint, also the best of 30 runs.
  * Goal (issue 3): single-coil forward+adjoint ≤ 10 ms on wasm.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export async function run(ctx) {
   const { tf, core } = ctx;
-  const ops = await import(pathToFileURL(join(root, 'packages', 'forward-operators', 'dist', 'index.js')).href);
+  const ops = await ctx.importBuilt('forward-operators');
   const N = 256;
   const rows = [];
-  for (const backend of ['wasm', 'cpu', 'webgpu', 'tensorflow']) {
+  // GPU backends only when asked for (--backend webgpu): a software adapter would be timed otherwise
+  for (const backend of ['wasm', 'cpu', ...(ctx.backends ?? []).filter((b) => b === 'webgpu' || b === 'tensorflow')]) {
     try {
       await core.initBackend(backend);
     } catch (e) {

@@ -1,24 +1,23 @@
 /**
  * CT radon operator: forward + adjoint time for a 256×256 image and 180 views (batch 1, read
- * back) on wasm and cpu (host kernels) and, where they start, webgpu and tensorflow (tfjs-op
+ * back) on wasm and cpu (host kernels) and, when --backend names them, webgpu (project kernels) and tensorflow (tfjs-op
  * fallback), plus FBP (ram-lak). Compared with skimage radon + iradon on the same geometry, timed
  * by packages/forward-operators/test/radon/fixtures/make_radon_fixtures.py on this machine and
  * stored in radon_fixtures.json (best wall and best process-CPU time). Goal (issue 3): radon ≥ 20× faster than skimage radon+iradon.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { join } from 'node:path';
 
 export async function run(ctx) {
   const { tf, core } = ctx;
-  const ops = await import(pathToFileURL(join(root, 'packages', 'forward-operators', 'dist', 'index.js')).href);
+  const root = ctx.root;
+  const ops = await ctx.importBuilt('forward-operators');
   const fixtures = JSON.parse(readFileSync(join(root, 'packages', 'forward-operators', 'test', 'radon', 'fixtures', 'radon_fixtures.json'), 'utf8'));
   const sk = fixtures.timing_256_180;
   const N = 256;
   const rows = [];
-  for (const backend of ['wasm', 'cpu', 'webgpu', 'tensorflow']) {
+  // GPU backends only when asked for (--backend webgpu): a software adapter would be timed otherwise
+  for (const backend of ['wasm', 'cpu', ...(ctx.backends ?? []).filter((b) => b === 'webgpu' || b === 'tensorflow')]) {
     try {
       await core.initBackend(backend);
     } catch (e) {
@@ -51,7 +50,7 @@ export async function run(ctx) {
     rows.push({
       backend,
       case: `${N}² × 180 views`,
-      path: backend === 'wasm' || backend === 'cpu' ? 'host kernels' : 'tfjs ops',
+      path: backend === 'wasm' || backend === 'cpu' ? 'host kernels' : backend === 'webgpu' ? 'webgpu kernels' : 'tfjs ops',
       'fwd ms': fwd.wall * 1e3,
       'adj ms': adj.wall * 1e3,
       'fwd+adj ms': both.wall * 1e3,

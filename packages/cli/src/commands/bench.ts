@@ -69,6 +69,12 @@ export interface BenchOptions {
   only?: string[];
   compare?: 'torch' | null;
   suites?: string;
+  /** Suites given as modules instead of files (a bundled entry, e.g. bench/device/entry.ts). */
+  modules?: Record<string, { run?: (c: BenchContext) => Promise<Row[]> }>;
+  /** Packages for importBuilt when they are bundled in (name → module). */
+  packages?: Record<string, Record<string, unknown>>;
+  /** The checkout root (bench/torch lives there); default: where this file was built. */
+  root?: string;
   backends?: string[];
   log?: (msg: string) => void;
 }
@@ -115,13 +121,15 @@ export async function timeBoth(fn: () => unknown, { minReps = 3, minSeconds = 0.
 
 /** Run the selected suites; returns {suite: rows}. */
 export async function runBench(o: BenchOptions = {}): Promise<Record<string, Row[]>> {
-  const root = sourceRoot();
+  const root = o.root ?? sourceRoot();
   const dir = o.suites ?? join(root, 'bench', 'suites');
-  if (!existsSync(dir)) throw new ScoresdeError(`bench: no suites at ${dir} (the bench command runs from a source checkout, or give --suites DIR)`);
-  const names = readdirSync(dir)
-    .filter((f) => f.endsWith('.mjs'))
-    .map((f) => basename(f, '.mjs'))
-    .sort();
+  if (!o.modules && !existsSync(dir)) throw new ScoresdeError(`bench: no suites at ${dir} (the bench command runs from a source checkout, or give --suites DIR)`);
+  const names = o.modules
+    ? Object.keys(o.modules).sort()
+    : readdirSync(dir)
+        .filter((f) => f.endsWith('.mjs'))
+        .map((f) => basename(f, '.mjs'))
+        .sort();
   const unknown = (o.only ?? []).filter((n) => !names.includes(n));
   if (unknown.length) throw new ScoresdeError(`bench: unknown suite ${unknown.join(', ')} (have ${names.join(', ')})`);
   const selected = o.only?.length ? names.filter((n) => o.only!.includes(n)) : names;
@@ -138,7 +146,7 @@ export async function runBench(o: BenchOptions = {}): Promise<Record<string, Row
     time: async (fn, opts) => (await timeBoth(fn, opts)).wall,
     timeBoth,
     compareRow,
-    importBuilt: (pkg) => import(pathToFileURL(join(root, 'packages', pkg, 'dist', 'index.js')).href) as Promise<Record<string, unknown>>,
+    importBuilt: async (pkg) => o.packages?.[pkg] ?? ((await import(pathToFileURL(join(root, 'packages', pkg, 'dist', 'index.js')).href)) as Record<string, unknown>),
     torch: async (script, spec) => {
       if (compare !== 'torch') return null;
       if (!torchFound) {
@@ -162,7 +170,7 @@ export async function runBench(o: BenchOptions = {}): Promise<Record<string, Row
   };
   const results: Record<string, Row[]> = {};
   for (const name of selected) {
-    const mod = (await import(pathToFileURL(join(dir, `${name}.mjs`)).href)) as { run?: (c: BenchContext) => Promise<Row[]> };
+    const mod = o.modules?.[name] ?? ((await import(pathToFileURL(join(dir, `${name}.mjs`)).href)) as { run?: (c: BenchContext) => Promise<Row[]> });
     if (typeof mod.run !== 'function') throw new ScoresdeError(`bench: suite ${name} does not export run(ctx)`);
     log(`bench: running ${name} ...`);
     const rows = await mod.run(ctx);
@@ -207,7 +215,8 @@ interface BenchFlags {
   json: boolean;
 }
 
-export function benchCommand(): Command {
+/** The bench command; a bundled entry passes its suites, packages and root (see BenchOptions). */
+export function benchCommand(bundled: Pick<BenchOptions, 'modules' | 'packages' | 'root'> = {}): Command {
   const cmd = new Command('bench')
     .description('run the benchmark suites (bench/suites) of the source checkout; --compare torch times the same networks in PyTorch')
     .option('--only <names>', 'comma-separated suite names')
@@ -223,7 +232,7 @@ export function benchCommand(): Command {
     const backends = (o.backend ?? 'wasm').split(',').filter(Boolean);
     const bad = backends.filter((b) => !(core.BACKENDS as readonly string[]).includes(b));
     if (bad.length || !backends.length) throw new ScoresdeError(`--backend: unknown backend '${bad[0] ?? ''}' (choose from ${core.BACKENDS.join(', ')})`);
-    const results = await runBench({ only, compare: o.compare === 'torch' ? 'torch' : null, suites: o.suites, backends });
+    const results = await runBench({ ...bundled, only, compare: o.compare === 'torch' ? 'torch' : null, suites: o.suites, backends });
     printResults(results, o.json);
   });
   return cmd;

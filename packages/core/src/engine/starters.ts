@@ -9,7 +9,9 @@
  * - wasm: @tensorflow/tfjs-backend-wasm plus the kernels this project registers (wasmKernels.ts).
  * - cpu: the pure-JS reference backend bundled with tfjs.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { tf } from '../tf.js';
 
 export type EngineName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -101,6 +103,9 @@ export async function startCpu(): Promise<StartFacts> {
 export async function startWasm(): Promise<StartFacts> {
   const { registerWasmKernels } = await import('./wasmKernels.js');
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  // Bundled (bench/device/entry.ts → .devx/app.mjs): the .wasm binaries sit beside the bundle.
+  const here = dirname(fileURLToPath(import.meta.url));
+  if (existsSync(join(here, 'tfjs-backend-wasm.wasm'))) wasm.setWasmPaths(`${here}/`);
   registerWasmKernels();
   await setAndCheck('wasm');
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
