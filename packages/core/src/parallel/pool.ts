@@ -7,10 +7,9 @@
  * any number of workers (workers = 0 runs the chunks inline in this thread, same result).
  * All workers are terminated before the promise settles, on success and on error.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ScoresdeError } from '../errors.js';
+import { builtWorkerUrl } from './workerUrl.js';
 import { prepareSampler, sampleChunk } from './prepare.js';
 import { checkSpec, planChunks, type Chunk, type ParallelSampleSpec } from './spec.js';
 
@@ -45,13 +44,7 @@ export function liveWorkers(): number {
 }
 
 /** dist/parallel/worker.js next to this module; from the TypeScript sources, the built one. */
-function workerUrl(): URL {
-  const here = new URL('./worker.js', import.meta.url);
-  if (here.protocol === 'file:' && existsSync(fileURLToPath(here))) return here;
-  const built = new URL('../../dist/parallel/worker.js', import.meta.url);
-  if (built.protocol === 'file:' && existsSync(fileURLToPath(built))) return built;
-  throw new ScoresdeError(`parallel sampling: worker script not found (${fileURLToPath(here)}); build the core package (npx tsc -b)`);
-}
+const workerUrl = () => builtWorkerUrl(new URL('./worker.js', import.meta.url), new URL('../../dist/parallel/worker.js', import.meta.url), 'parallel sampling');
 
 interface Done {
   index: number;

@@ -6,10 +6,9 @@
  * of backend, and the sum runs in the same order, so `--workers n` trains exactly like
  * `--micro-batch m` in one thread.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ScoresdeError } from '../errors.js';
+import { builtWorkerUrl } from '../parallel/workerUrl.js';
 import { networkConfigToJson, type NetworkConfig } from '../nn/config.js';
 import type { ScoreNetwork } from '../nn/network.js';
 
@@ -24,13 +23,7 @@ export interface PoolChunk {
 
 type Msg = { type: 'ready' } | { type: 'done'; id: number; loss: number; grads: Float32Array[] } | { type: 'error'; message: string };
 
-function workerUrl(): URL {
-  const here = new URL('./gradWorker.js', import.meta.url);
-  if (here.protocol === 'file:' && existsSync(fileURLToPath(here))) return here;
-  const built = new URL('../../dist/train/gradWorker.js', import.meta.url);
-  if (built.protocol === 'file:' && existsSync(fileURLToPath(built))) return built;
-  throw new ScoresdeError(`parallel training: worker script not found (${fileURLToPath(here)}); build the core package (npx tsc -b)`);
-}
+const workerUrl = () => builtWorkerUrl(new URL('./gradWorker.js', import.meta.url), new URL('../../dist/train/gradWorker.js', import.meta.url), 'parallel training');
 
 export class GradientPool {
   private readonly waiting = new Map<number, { resolve: (m: { loss: number; grads: Float32Array[] }) => void; reject: (e: Error) => void }>();

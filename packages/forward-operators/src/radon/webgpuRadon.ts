@@ -63,6 +63,13 @@ export function disposeGpuTables(g: RadonGeometry): void {
 }
 
 const WG = 64;
+// Pixel-driven programs: thread → (b, i, j); threads past the image return.
+const PIXEL = `
+  let pix = i32(workgroupId.x) * ${WG} + i32(localId.x);
+  let b = i32(workgroupId.y);
+  if (pix >= uniforms.N * uniforms.N) { return; }
+  let i = pix / uniforms.N;
+  let j = pix % uniforms.N;`;
 // Sample k of a ray along one axis (table offset o: integer start, fraction, step hi, step lo):
 // (integer part, fraction in [0, 1)).
 const helper = `
@@ -143,11 +150,7 @@ function backprojectProgram(g: RadonGeometry, batch: number): GpuProgram {
     uniforms,
     code: `${helper}
 fn main() {
-  let pix = i32(workgroupId.x) * ${WG} + i32(localId.x);
-  let b = i32(workgroupId.y);
-  if (pix >= uniforms.N * uniforms.N) { return; }
-  let i = pix / uniforms.N;
-  let j = pix % uniforms.N;
+${PIXEL}
   let pr = f32(i + ${PAD});
   let pc = f32(j + ${PAD});
   // pixel relative to the rotation centre (row, col)
@@ -204,11 +207,7 @@ function fbpProgram(g: RadonGeometry, batch: number): GpuProgram {
     uniforms,
     code: `
 fn main() {
-  let pix = i32(workgroupId.x) * ${WG} + i32(localId.x);
-  let b = i32(workgroupId.y);
-  if (pix >= uniforms.N * uniforms.N) { return; }
-  let i = pix / uniforms.N;
-  let j = pix % uniforms.N;
+${PIXEL}
   let p = vec2<f32>(f32(i) - uniforms.center, f32(j) - uniforms.center);
   var acc = 0.0;
   ${g.circle ? 'if (dot(p, p) <= uniforms.center * uniforms.center) {' : '{'}

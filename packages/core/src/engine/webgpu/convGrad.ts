@@ -11,10 +11,10 @@
  */
 import { tf } from '../../tf.js';
 import { type GemmTile, gemmProgram, gemmUniforms, pickSplitK, pickTile } from './gemm.js';
-import { type GpuProgram, type UniformValue, disposeInfo, ints, runProgramInfo, webgpuBackend } from './program.js';
+import { type GpuProgram, type UniformValue, disposeInfo, runProgramInfo, webgpuBackend } from './program.js';
+import { CONV_UNIFORMS, type ConvInfo, IM2COL, convValues } from './convIndex.js';
 import { sumSlicesProgram, sumSlicesUniforms } from './sumSlices.js';
 
-type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
 export interface GemmPlan {
   program: GpuProgram;
@@ -24,9 +24,6 @@ export interface GemmPlan {
   outputShape: number[];
 }
 
-const convUniforms = 'B : i32, H : i32, W : i32, Ci : i32, Ho : i32, Wo : i32, Co : i32, kh : i32, kw : i32, sH : i32, sW : i32, dH : i32, dW : i32, padT : i32, padL : i32,';
-const convValues = (c: ConvInfo): UniformValue[] =>
-  ints(c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.outChannels, c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left);
 
 export function filterGradPlan(c: ConvInfo, tile?: GemmTile, splitK?: number): GemmPlan {
   const M = c.filterHeight * c.filterWidth * c.inChannels;
@@ -45,22 +42,10 @@ export function filterGradPlan(c: ConvInfo, tile?: GemmTile, splitK?: number): G
     splitK: split,
     tile: t,
     outputShape: split === 1 ? outputShape : [split, M, N],
-    uniforms: convUniforms,
+    uniforms: CONV_UNIFORMS,
     loaders: `
-fn loadA(z : i32, m : i32, k : i32) -> f32 {
-  let ci = m % uniforms.Ci;
-  let rc = m / uniforms.Ci;
-  let r = rc / uniforms.kw;
-  let c = rc % uniforms.kw;
-  let yC = k % uniforms.Wo;
-  let byR = k / uniforms.Wo;
-  let yR = byR % uniforms.Ho;
-  let b = byR / uniforms.Ho;
-  let xR = yR * uniforms.sH - uniforms.padT + r * uniforms.dH;
-  let xC = yC * uniforms.sW - uniforms.padL + c * uniforms.dW;
-  if (xR < 0 || xR >= uniforms.H || xC < 0 || xC >= uniforms.W) { return 0.0; }
-  return x[((b * uniforms.H + xR) * uniforms.W + xC) * uniforms.Ci + ci];
-}
+${IM2COL}
+fn loadA(z : i32, m : i32, k : i32) -> f32 { return im2col(m, k); }
 fn loadB(z : i32, k : i32, n : i32) -> f32 {
   return dy[k * uniforms.Co + n];
 }
@@ -84,7 +69,7 @@ export function inputGradPlan(c: ConvInfo, tile?: GemmTile): GemmPlan {
     K,
     tile: t,
     outputShape,
-    uniforms: convUniforms,
+    uniforms: CONV_UNIFORMS,
     loaders: `
 fn loadA(z : i32, m : i32, k : i32) -> f32 {
   let co = k % uniforms.Co;

@@ -4,12 +4,10 @@
  * (SCORESDE_WEBGPU_GEMM=project or setProjectGemm): tfjs-webgpu's own kernels stay the default
  * until the two are compared on a discrete GPU (`scoresde bench --only conv`).
  */
-import { tf } from '../../tf.js';
 import { gemmProgram, gemmUniforms, pickTile } from './gemm.js';
 import type { GemmPlan } from './convGrad.js';
-import { ints } from './program.js';
+import { CONV_UNIFORMS, type ConvInfo, IM2COL, convValues } from './convIndex.js';
 
-type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
 /** C[z] = op(A[z])·op(B[z]); a batch of 1 on either side broadcasts. */
 export function matmulPlan(aShape: number[], bShape: number[], transposeA: boolean, transposeB: boolean): GemmPlan | null {
@@ -68,30 +66,14 @@ export function conv2dPlan(c: ConvInfo): GemmPlan {
     K,
     tile,
     outputShape,
-    uniforms: 'H : i32, W : i32, Ci : i32, Ho : i32, Wo : i32, kw : i32, sH : i32, sW : i32, dH : i32, dW : i32, padT : i32, padL : i32,',
+    uniforms: CONV_UNIFORMS,
     loaders: `
-fn loadA(z : i32, m : i32, k : i32) -> f32 {
-  let ci = k % uniforms.Ci;
-  let rc = k / uniforms.Ci;
-  let r = rc / uniforms.kw;
-  let c = rc % uniforms.kw;
-  let yC = m % uniforms.Wo;
-  let byR = m / uniforms.Wo;
-  let yR = byR % uniforms.Ho;
-  let b = byR / uniforms.Ho;
-  let xR = yR * uniforms.sH - uniforms.padT + r * uniforms.dH;
-  let xC = yC * uniforms.sW - uniforms.padL + c * uniforms.dW;
-  if (xR < 0 || xR >= uniforms.H || xC < 0 || xC >= uniforms.W) { return 0.0; }
-  return x[((b * uniforms.H + xR) * uniforms.W + xC) * uniforms.Ci + ci];
-}
+${IM2COL}
+fn loadA(z : i32, m : i32, k : i32) -> f32 { return im2col(k, m); }
 fn loadB(z : i32, k : i32, n : i32) -> f32 {
   return w[k * uniforms.N + n];
 }
 `,
   };
-  const values = [
-    ...gemmUniforms(spec),
-    ...ints(c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, c.padInfo.top, c.padInfo.left),
-  ];
-  return { program: gemmProgram(spec), values, splitK: 1, outputShape };
+  return { program: gemmProgram(spec), values: [...gemmUniforms(spec), ...convValues(c)], splitK: 1, outputShape };
 }
