@@ -36,6 +36,8 @@ export interface AdapterFacts {
   maxStorageBufferBindingSize?: number;
   /** A software rasteriser (fallback adapter, SwiftShader, llvmpipe): `auto` skips it. */
   software?: boolean;
+  /** The adapter offers shader-f16 (f16 GEMM staging: SCORESDE_WEBGPU_F16=1). */
+  shaderF16?: boolean;
 }
 
 export interface StartOptions {
@@ -173,6 +175,7 @@ interface GpuAdapterLike {
   info?: { vendor?: string; architecture?: string; device?: string; description?: string };
   isFallbackAdapter?: boolean;
   limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number };
+  features?: { has(f: string): boolean };
 }
 interface GpuLike {
   requestAdapter(opts?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
@@ -232,6 +235,7 @@ export async function startWebgpu(opts: StartOptions = {}): Promise<StartFacts> 
     isFallbackAdapter: adapter.isFallbackAdapter,
     maxBufferSize: adapter.limits?.maxBufferSize,
     maxStorageBufferBindingSize: adapter.limits?.maxStorageBufferBindingSize,
+    shaderF16: adapter.features?.has('shader-f16') ?? false,
   };
   const software = adapter.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe/i.test(`${info.description ?? ''} ${info.device ?? ''}`);
   facts.software = software;
@@ -244,7 +248,8 @@ export async function startWebgpu(opts: StartOptions = {}): Promise<StartFacts> 
   registerWebgpuKernels();
   await setAndCheck('webgpu');
   const pkg = '@tensorflow/tfjs-backend-webgpu';
-  return { pkg, version: await packageVersion(pkg), detail: software ? `${name} (software)` : name, adapter: facts };
+  const detail = `${name}${software ? ' (software)' : ''}${facts.shaderF16 ? ', shader-f16' : ''}`;
+  return { pkg, version: await packageVersion(pkg), detail, adapter: facts };
 }
 
 export const STARTERS: Record<EngineName, (opts?: StartOptions) => Promise<StartFacts>> = {
