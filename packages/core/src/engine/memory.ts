@@ -83,6 +83,8 @@ export function fittingBatch(m: BatchMemory, budgetBytes: number, overhead = 2):
 export function isOutOfMemory(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
   if (e.name === 'GPUOutOfMemoryError') return true;
+  // a buffer over the device's size limits: too large a batch, as far as the user is concerned
+  if (e.name === 'GPUValidationError' && /exceeds the max buffer size|exceeds the max storage buffer binding size/i.test(e.message)) return true;
   const m = e.message;
   if (e.name === 'RuntimeError' && /^(Aborted|memory access out of bounds|unreachable)/.test(m)) return true;
   if (e instanceof RangeError && /Array buffer allocation failed|Invalid typed array length|WebAssembly\.Memory/.test(m)) return true;

@@ -25,6 +25,7 @@ import { countCalls } from './counter.js';
 import { reverseGrid, stepFrom } from './grid.js';
 import { checkShape, checkInit } from './shape.js';
 import { createYielder } from './yield.js';
+import { throwIfDeviceError } from '../engine/webgpu/device.js';
 
 export interface PcOptions {
   sde: SDE;
@@ -105,6 +106,7 @@ export async function pcSample(opts: PcOptions): Promise<SampleResult> {
       advance(predictor.step(x, t, stepCtx), t - dt);
       opts.onStep?.(i + 1, steps);
       await maybeYield();
+      throwIfDeviceError(); // webgpu reports failures asynchronously; elsewhere a no-op
     }
   } catch (e) {
     tf.dispose([x, ...(xMean ? [xMean] : [])]);

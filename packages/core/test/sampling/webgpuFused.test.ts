@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   Rng, ancestralPredictor, aldCorrector, eulerMaruyamaPredictor, initBackend, langevinCorrector, noneCorrector, pcSample,
-  reverseDiffusionPredictor, tf, type Corrector, type Predictor,
+  reverseDiffusionPredictor, tf, isOutOfMemory, type Corrector, type Predictor,
 } from '@scoresde/core';
 import { SDES, gaussian16 } from './problems.js';
 import { relMax, webgpuAvailable } from '../engine/compare.js';
@@ -41,6 +41,29 @@ describe.runIf(gpu)('fused sampler updates on webgpu', () => {
       expect(relMax(got, ref)).toBeLessThan(2e-5);
     });
   }
+
+  it('a GPU error during sampling (here a buffer over the device limit) stops the sampler with one line, classed as out of memory', async () => {
+    await initBackend('webgpu');
+    const sde = SDES.ve();
+    const p = gaussian16(sde);
+    const device = (tf.backend() as unknown as { device: { createBuffer(d: { size: number; usage: number }): unknown; limits: { maxBufferSize: number } } }).device;
+    const before = tf.memory().numTensors;
+    const run = pcSample({
+      sde, score: (x, t) => p.prior.score(x, t), predictor: reverseDiffusionPredictor(), corrector: noneCorrector(),
+      shape: [2, ...p.shape], rng: new Rng(1), steps: 50,
+      onStep: (i) => {
+        if (i === 3) device.createBuffer({ size: device.limits.maxBufferSize + 4, usage: 0x80 /* STORAGE */ });
+      },
+    });
+    const e = await run.then(() => undefined, (err: unknown) => err as Error);
+    expect(e).toBeInstanceOf(Error);
+    expect(e!.name).toBe('GPUValidationError');
+    expect(e!.message).toMatch(/^webgpu: the GPU rejected work \(Buffer size \(\d+\) exceeds the max buffer size limit/);
+    expect(e!.message).not.toContain('\n');
+    expect(isOutOfMemory(e)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    p.prior.dispose();
+  });
 
   it('1000 steps of reverse diffusion + Langevin: no tensor growth', async () => {
     await initBackend('webgpu');

@@ -21,9 +21,29 @@ interface AdapterLike {
 interface DeviceLike {
   features: Set<string>;
   createShaderModule(d: { code: string }): unknown;
+  addEventListener(type: 'uncapturederror', f: (e: { error?: { constructor: { name: string }; message?: string } }) => void): void;
 }
 
 let f16 = false;
+let pendingError: Error | undefined;
+
+/**
+ * WebGPU reports failures (out of memory, a buffer over the device's limits, an invalid shader)
+ * asynchronously, as `uncapturederror` events, and the commands involved then silently produce
+ * nothing. The first such error since the last call, as an Error named after its GPUError type
+ * (GPUOutOfMemoryError, GPUValidationError, GPUInternalError), or undefined.
+ */
+export function takeDeviceError(): Error | undefined {
+  const e = pendingError;
+  pendingError = undefined;
+  return e;
+}
+
+/** Throw the pending device error, if any (samplers call this between steps). */
+export function throwIfDeviceError(): void {
+  const e = takeDeviceError();
+  if (e) throw e;
+}
 
 /** Whether the device was created with shader-f16 (so f16 GEMM tiles may be used). */
 export function deviceHasF16(): boolean {
@@ -47,6 +67,12 @@ export function registerWebgpuFactory(backendClass: new (device: unknown, info?:
       for (const l of LIMITS) if (adapter.limits[l] !== undefined) requiredLimits[l] = adapter.limits[l]!;
       const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
       f16 = device.features.has('shader-f16');
+      device.addEventListener('uncapturederror', (ev) => {
+        if (pendingError || !ev.error) return;
+        const first = (ev.error.message ?? '').split('\n').find((l) => l.trim() !== '') ?? 'no message';
+        pendingError = new Error(`webgpu: the GPU rejected work (${first.trim()})`);
+        pendingError.name = ev.error.constructor.name;
+      });
       const create = device.createShaderModule.bind(device);
       device.createShaderModule = (d: { code: string }) => (d.code.includes(F16_MARKER) ? create({ ...d, code: `enable f16;\n${d.code}` }) : create(d));
       return new backendClass(device, adapter.info);
