@@ -29,6 +29,7 @@ export class GradientPool {
   private readonly waiting = new Map<number, { resolve: (m: { loss: number; grads: Float32Array[] }) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private failed?: Error;
+  private closing = false;
 
   private constructor(private readonly workers: Worker[]) {
     for (const w of workers) {
@@ -40,6 +41,9 @@ export class GradientPool {
         } else if (m.type === 'error') this.fail(new ScoresdeError(`gradient worker: ${m.message}`));
       });
       w.on('error', (e) => this.fail(new ScoresdeError(`gradient worker crashed: ${e.message.split('\n')[0]}`)));
+      w.on('exit', (code) => {
+        if (!this.closing) this.fail(new ScoresdeError(`gradient worker exited unexpectedly (code ${code})`));
+      });
     }
   }
 
@@ -101,6 +105,7 @@ export class GradientPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

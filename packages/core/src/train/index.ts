@@ -16,6 +16,8 @@
  * trainer.ts     the step: data → t, z, dropout seed → loss/gradients (micro-batches) → Adam → EMA
  * checkpoint.ts  model folder + training-state.safetensors; resume
  * presets.ts     small NCSN++ / DDPM++ model sections; complete configs for training
+ * chunkGrads.ts  one micro-batch chunk's gradients (shared by the trainer and the workers)
+ * gradPool.ts    worker threads computing chunks (gradWorker.ts): --workers
  */
 export * from './data.js';
 export * from './loss.js';
@@ -25,3 +27,4 @@ export * from './recipe.js';
 export * from './trainer.js';
 export * from './checkpoint.js';
 export * from './presets.js';
+export { GradientPool, type PoolChunk } from './gradPool.js';

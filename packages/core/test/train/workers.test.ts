@@ -4,7 +4,7 @@
  * (dropout on, NCSN++ with Fourier features, so the workers' copies must match in every buffer).
  */
 import { describe, expect, it } from 'vitest';
-import { Trainer, buildTrainConfig, initBackend, makeRecipe } from '@scoresde/core';
+import { GradientPool, Trainer, buildTrainConfig, initBackend, makeRecipe } from '@scoresde/core';
 import { EllipsesDataset } from '@scoresde/datasets';
 
 const MICRO_NCSNPP = { name: 'ncsnpp', nf: 8, ch_mult: [1, 2], num_res_blocks: 1, attn_resolutions: [4], fir: false, progressive_input: 'none', embedding_type: 'fourier', scale_by_sigma: true, dropout: 0.1 };
@@ -45,6 +45,22 @@ describe('training on worker threads', () => {
     const short = await train(0, 4, 1);
     const shortPool = await train(2, 4, 1);
     expect(shortPool.losses).toEqual(short.losses);
+  });
+
+  it('a failing worker rejects the step in one line and the pool stays failed', async () => {
+    await initBackend('wasm');
+    const cfg = buildTrainConfig({ model: { ...MICRO_NCSNPP }, sde: 've', imageSize: 8, numChannels: 1 });
+    const data = new EllipsesDataset({ imageSize: 8, seed: 4, count: 4 });
+    const tr = await Trainer.create(cfg, makeRecipe({ data: data.description, batchSize: 2 }), data);
+    const pool = await GradientPool.start(1, cfg, tr.net);
+    try {
+      const chunk = { x0: new Float32Array(64), shape: [1, 8, 8, 1], t: new Float32Array([0.5]), z: new Float32Array(64), dropoutSeed: 1, weight: 1 };
+      await expect(pool.run([new Float32Array(3)], [chunk], false)).rejects.toThrow(/^gradient worker: expected \d+ weight tensors, got 1$/);
+      await expect(pool.run([], [chunk], false)).rejects.toThrow(/^gradient worker: expected/);
+    } finally {
+      await pool.close();
+      tr.dispose();
+    }
   });
 
   it('rejects a bad worker count in one line', async () => {
