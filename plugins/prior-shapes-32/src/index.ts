@@ -8,7 +8,7 @@
  * Both are found relative to this file, so the pack works from any working directory.
  *
  *   scoresde sample --plugin ./plugins/prior-shapes-32 --model prior-shapes-32 \
- *     --class 2 --classifier prior-shapes-32 --scale 1 --n 8 --out triangles.npy
+ *     --class 2 --classifier prior-shapes-32 --scale 20 --n 8 --steps 500 --out triangles.npy
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';

@@ -32,7 +32,7 @@ export function demoCommand(): Command {
     .option('--phantom-seed <s>', 'seed of the held-out phantoms (default 1000; the prior was trained on seed 0)', intArg('--phantom-seed'))
     .option('--shapes-per-class <n>', `shapes grid: samples per class, 0 to skip (default ${FULL.shapesPerClass})`, intArg('--shapes-per-class', 0))
     .option('--shape-steps <n>', `shapes grid: PC steps (default ${FULL.shapeSteps})`, intArg('--shape-steps', 1))
-    .option('--class-scale <w>', 'shapes grid: classifier guidance scale (default 1)', floatArg('--class-scale'))
+    .option('--class-scale <w>', 'shapes grid: classifier guidance scale (default 20; see plugins/prior-shapes-32/README.md)', floatArg('--class-scale'))
     .option('--ellipses-pack <path>', 'model pack of the ellipses prior (default: plugins/prior-ellipses-64 of this repository)')
     .option('--shapes-pack <path>', 'model pack of the shapes prior (default: plugins/prior-shapes-32 of this repository)')
     .option('--quick', 'smoke run: 2 phantoms, 3 steps, 1 shape per class (checks the pipeline, not quality)', false)

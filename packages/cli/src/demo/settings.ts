@@ -80,7 +80,7 @@ export function resolveSettings(f: DemoFlags): DemoSettings {
     ctLambda: f.ctLambda ?? 1,
     shapesPerClass: f.shapesPerClass ?? base.shapesPerClass,
     shapeSteps: f.shapeSteps ?? base.shapeSteps,
-    classScale: f.classScale ?? 1,
+    classScale: f.classScale ?? 20,
     quick: f.quick,
   };
   if (s.phantomSeed === 0) throw new ScoresdeError('--phantom-seed 0 is the training seed of the ellipses prior; held-out phantoms need another seed');
