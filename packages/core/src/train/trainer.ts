@@ -48,6 +48,17 @@ export interface TrainerParts {
   emaUpdates: number;
 }
 
+/**
+ * acc + next, chunk by chunk in order (consumes both): the one summation both the in-process loop
+ * and the worker pool use, so their results are the same bit for bit.
+ */
+function accumulate(acc: tf.Tensor[] | undefined, next: tf.Tensor[]): tf.Tensor[] {
+  if (!acc) return next;
+  const sum = acc.map((a, i) => tf.add(a, next[i]!));
+  tf.dispose([...acc, ...next]);
+  return sum;
+}
+
 export class Trainer {
   readonly config: NetworkConfig;
   readonly recipe: TrainRecipe;
@@ -143,12 +154,7 @@ export class Trainer {
         if (xc !== x0) xc.dispose();
         loss += ((await value.data()) as Float32Array)[0]!;
         value.dispose();
-        if (!acc) acc = ordered;
-        else {
-          const sum: tf.Tensor[] = acc.map((a, i) => tf.add(a, ordered[i]!));
-          tf.dispose([...acc, ...ordered]);
-          acc = sum;
-        }
+        acc = accumulate(acc, ordered);
       }
     } catch (e) {
       if (acc) tf.dispose(acc);
@@ -192,12 +198,7 @@ export class Trainer {
     for (const p of parts) {
       loss += p.loss;
       const ordered = p.grads.map((g, i) => tf.tensor(g, this.vars[i]!.shape, 'float32'));
-      if (!acc) acc = ordered;
-      else {
-        const sum: tf.Tensor[] = acc.map((a, i) => tf.add(a, ordered[i]!));
-        tf.dispose([...acc, ...ordered]);
-        acc = sum;
-      }
+      acc = accumulate(acc, ordered);
     }
     return { loss, grads: acc! };
   }

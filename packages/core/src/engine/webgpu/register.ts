@@ -1,8 +1,8 @@
 /**
  * The project's webgpu kernels, registered over tfjs-webgpu's own for the same kernel names.
  * `setProjectKernels(false)` (or SCORESDE_WEBGPU_KERNELS=tfjs before start) puts tfjs's back, so
- * benchmarks can compare the two in one process; `setProjectGemm` likewise for the forward GEMMs. Cases a project kernel does not cover (NCHW,
- * other dtypes) are handed to the tfjs kernel it replaced.
+ * benchmarks can compare the two in one process; `setProjectGemm` likewise for the forward GEMMs.
+ * Cases a project kernel does not cover (NCHW, other dtypes) go to the tfjs kernel it replaced.
  */
 import { tf } from '../../tf.js';
 import { filterGradPlan, inputGradPlan, runPlan } from './convGrad.js';
@@ -16,14 +16,28 @@ interface Override {
   run: (args: Parameters<KernelFunc>[0]) => tf.TensorInfo | null;
 }
 
+type Shape4 = [number, number, number, number];
+interface ConvAttrs {
+  strides: [number, number] | number;
+  pad: 'same' | 'valid' | number;
+  dataFormat: 'NHWC' | 'NCHW';
+  dilations?: [number, number] | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/** The conv geometry when the project kernels cover the case (NHWC, float32), else null. */
+function nhwcConvInfo(a: ConvAttrs, xShape: number[], filterShape: number[], tensors: tf.TensorInfo[]) {
+  if (a.dataFormat === 'NCHW' || tensors.some((t) => t.dtype !== 'float32')) return null;
+  return tf.backend_util.computeConv2DInfo(xShape as Shape4, filterShape as Shape4, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+}
+
 const conv2DBackpropFilter: Override = {
   kernelName: 'Conv2DBackpropFilter',
   run({ inputs, attrs }) {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-    const a = attrs as unknown as { strides: [number, number] | number; pad: 'same' | 'valid' | number; dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number] };
-    if (a.dataFormat === 'NCHW' || x.dtype !== 'float32' || dy.dtype !== 'float32') return null;
-    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
-    return runPlan(filterGradPlan(info), [x, dy]);
+    const a = attrs as unknown as ConvAttrs & { filterShape: Shape4 };
+    const info = nhwcConvInfo(a, x.shape, a.filterShape, [x, dy]);
+    return info && runPlan(filterGradPlan(info), [x, dy]);
   },
 };
 
@@ -31,10 +45,9 @@ const conv2DBackpropInput: Override = {
   kernelName: 'Conv2DBackpropInput',
   run({ inputs, attrs }) {
     const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-    const a = attrs as unknown as { strides: [number, number] | number; pad: 'same' | 'valid' | number; dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: [number, number, number, number] };
-    if (a.dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return null;
-    const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
-    return runPlan(inputGradPlan(info), [dy, filter]);
+    const a = attrs as unknown as ConvAttrs & { inputShape: Shape4 };
+    const info = nhwcConvInfo(a, a.inputShape, filter.shape, [dy, filter]);
+    return info && runPlan(inputGradPlan(info), [dy, filter]);
   },
 };
 
@@ -53,10 +66,8 @@ const conv2D: Override = {
   kernelName: 'Conv2D',
   run({ inputs, attrs }) {
     const { x, filter } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
-    const a = attrs as unknown as { strides: [number, number] | number; pad: 'same' | 'valid' | number; dataFormat: 'NHWC' | 'NCHW'; dilations: [number, number] | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
-    if (a.dataFormat === 'NCHW' || x.dtype !== 'float32' || filter.dtype !== 'float32') return null;
-    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], a.strides, a.dilations, a.pad, a.dimRoundingMode, false, 'channelsLast');
-    return runPlan(conv2dPlan(info), [x, filter]);
+    const info = nhwcConvInfo(attrs as unknown as ConvAttrs, x.shape, filter.shape, [x, filter]);
+    return info && runPlan(conv2dPlan(info), [x, filter]);
   },
 };
 
