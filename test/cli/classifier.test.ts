@@ -49,7 +49,16 @@ describe('scoresde train-classifier', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('bad input: missing SDE, stack without labels', async () => {
+  it('--ch-mult: a two-level classifier on shapes (its sidecar records the levels)', async () => {
+    const out = join(dir, 'levels.safetensors');
+    const r = await runCli(['train-classifier', '--data', 'shapes', '--size', '16', '--data-count', '64', '--sde', 've', '--steps', '3', '--batch-size', '8', '--channels', '4', '--blocks', '1', '--ch-mult', '1,2', '--out', out, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'levels.json'), 'utf8')).arch).toMatchObject({ channels: 4, blocks: 1, chMult: [1, 2] });
+  });
+
+  it('bad input: missing SDE, stack without labels, bad --ch-mult', async () => {
+    expect(expectOneLineError(await runCli(['train-classifier', '--data', 'shapes', '--sde', 've', '--ch-mult', '1,x', '--out', join(dir, 'x.safetensors')]))).toMatch(/--ch-mult must be a comma-separated list of integers ≥ 1, got '1,x'/);
+    expect(expectOneLineError(await runCli(['train-classifier', '--data', 'shapes', '--size', '12', '--sde', 've', '--ch-mult', '1,1,1,1', '--steps', '1', '--out', join(dir, 'x.safetensors')]))).toMatch(/multiples of 8, got 12×12/);
     expect(expectOneLineError(await runCli(['train-classifier', '--data', `gmm:${gmm}`, '--out', join(dir, 'x.safetensors')]))).toMatch(/sde/i);
     expect(expectOneLineError(await runCli(['train-classifier', '--data', gmm, '--sde', 'vp', '--out', join(dir, 'x.safetensors')]))).toMatch(/not 'shapes'/);
   });

@@ -35,6 +35,18 @@ export function floatArg(name: string, min = -Infinity): (v: string) => number {
   };
 }
 
+/** A comma-separated list of integers ≥ min, e.g. `1,2,4`. */
+export function intListArg(name: string, min = -Infinity): (v: string) => number[] {
+  return (v: string) => {
+    const parts = v.split(',').map((p) => p.trim());
+    const ns = parts.map(Number);
+    if (parts.some((p) => p === '') || !ns.every((n) => Number.isInteger(n) && n >= min)) {
+      throw new ScoresdeError(`${name} must be a comma-separated list of integers${min > -Infinity ? ` ≥ ${min}` : ''}, got '${v}'`);
+    }
+    return ns;
+  };
+}
+
 /** Add the shared options to a command. */
 export function withCommonOptions(cmd: Command, opts: { seed?: boolean; backend?: boolean } = {}): Command {
   if (opts.backend !== false) cmd.option('--backend <name>', `compute backend: ${BACKENDS.join('|')}`, 'auto');

@@ -6,7 +6,7 @@
  * class asked for. Run from the repository root after `npm run build`:
  *
  *   node plugins/prior-shapes-32/recipe/judge.mjs [--n 100] [--per-class 50] [--steps 100]
- *        [--scale 1] [--snr 0.16] [--seed 1] [--samples DIR] [--json]
+ *        [--scale 1] [--snr 0.16] [--seed 1] [--samples DIR] [--classifier CKPT] [--json]
  *
  * The judge is trained here, from scratch, on clean data only and never sees a sample: a small
  * CNN of its own architecture (3×3 convolutions: 16 channels at full resolution, then 32/64/64 at
@@ -43,6 +43,8 @@ const SCALE = Number(opt('scale', 1));
 const SNR = Number(opt('snr', 0.16));
 const SEED = Number(opt('seed', 1));
 const JSON_OUT = args.includes('--json');
+// The guiding classifier: the pack's (default) or another checkpoint, e.g. a candidate's.
+const CLASSIFIER = opt('classifier', 'prior-shapes-32');
 const samplesDir = opt('samples', undefined) ?? mkdtempSync(join(tmpdir(), 'scoresde-judge-'));
 const S = 32;
 const CLASSES = ['disk', 'square', 'triangle', 'ring'];
@@ -234,18 +236,25 @@ if (N_UNCOND > 0) {
 }
 if (PER_CLASS > 0) {
   const per = {};
+  const misses = {};
   let hit = 0;
   for (let k = 0; k < 4; k++) {
-    const c = await draw(`class-${k}.npy`, ['--class', String(k), '--classifier', 'prior-shapes-32', '--scale', String(SCALE)], PER_CLASS);
+    const c = await draw(`class-${k}.npy`, ['--class', String(k), '--classifier', CLASSIFIER, '--scale', String(SCALE)], PER_CLASS);
     const p = predict(judge.model, clip01(c.data), PER_CLASS);
     const on = p.filter((v) => v === k).length;
     hit += on;
     per[CLASSES[k]] = on / PER_CLASS;
+    for (const v of p) {
+      if (v === k) continue;
+      const got = v === JUNK ? 'not-a-shape' : CLASSES[v];
+      misses[CLASSES[k]] ??= {};
+      misses[CLASSES[k]][got] = (misses[CLASSES[k]][got] ?? 0) + 1;
+    }
   }
-  result.conditional = { per_class: PER_CLASS, on_target: hit / (4 * PER_CLASS), by_class: per };
+  result.conditional = { per_class: PER_CLASS, classifier: CLASSIFIER, on_target: hit / (4 * PER_CLASS), by_class: per, misses };
 }
 if (JSON_OUT) console.log(JSON.stringify(result, null, 1));
 else {
   if (result.unconditional) console.log(`unconditional: ${(100 * result.unconditional.recognised).toFixed(1)}% recognised as a shape (goal ≥ 90%) ${JSON.stringify(result.unconditional.counts)}`);
-  if (result.conditional) console.log(`class-conditional: ${(100 * result.conditional.on_target).toFixed(1)}% on target (goal ≥ 95%) ${JSON.stringify(result.conditional.by_class)}`);
+  if (result.conditional) console.log(`class-conditional: ${(100 * result.conditional.on_target).toFixed(1)}% on target (goal ≥ 95%) ${JSON.stringify(result.conditional.by_class)}; misses ${JSON.stringify(result.conditional.misses)}`);
 }

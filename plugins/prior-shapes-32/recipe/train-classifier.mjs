@@ -24,14 +24,20 @@ if (!out || out.startsWith('--')) {
   console.error('usage: train-classifier.mjs OUT_DIR [--steps N] [--resume]');
   process.exit(2);
 }
-const stepsAt = args.indexOf('--steps');
-const steps = stepsAt >= 0 ? Number(args[stepsAt + 1]) : 3000;
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const steps = Number(opt('--steps', '3000'));
+const channels = Number(opt('--channels', '16'));
+const blocks = Number(opt('--blocks', '2'));
+const chMult = opt('--ch-mult', '1').split(',').map(Number);
+const N = Number(opt('--data-count', '8000'));
 const resume = args.includes('--resume');
 
 await initBackend('wasm');
 mkdirSync(out, { recursive: true });
 const ckpt = join(out, 'classifier.safetensors');
-const N = 8000;
 const ds = new ShapesDataset({ imageSize: 32, seed: 0 });
 const { x, labels } = ds.batch(Int32Array.from({ length: N }, (_, i) => i));
 const sde = new VESDE({ sigmaMin: 0.01, sigmaMax: 25 });
@@ -39,7 +45,7 @@ const t0 = Date.now();
 const res = await trainClassifier({
   data: { x, labels },
   sde,
-  arch: { shape: [32, 32, 1], numClasses: 4, channels: 16, blocks: 2, embedding: 'fourier' },
+  arch: { shape: [32, 32, 1], numClasses: 4, channels, blocks, chMult, embedding: 'fourier' },
   steps,
   batchSize: 64,
   lr: 2e-3,

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { initBackend, Rng, ScoresdeError, GmmPrior } from '@scoresde/core';
 import { trainClassifier, EMBEDDINGS, type EmbeddingKind } from '@scoresde/guidance';
 import { ShapesDataset, loadNpyStack } from '@scoresde/datasets';
-import { withCommonOptions, applyConfig, intArg, floatArg, type CommonOptions } from '../options.js';
+import { withCommonOptions, applyConfig, intArg, intListArg, floatArg, type CommonOptions } from '../options.js';
 import { resolveSde, withSamplerOptions, type SamplerFlags } from '../samplerOptions.js';
 import { createCliContext, type CliContext } from '../context.js';
 import { resolveModel } from '../model.js';
@@ -27,6 +27,7 @@ interface TrainClassifierFlags extends CommonOptions, Pick<SamplerFlags, 'sde' |
   ema: number;
   channels: number;
   blocks: number;
+  chMult: number[];
   embedding: EmbeddingKind;
   checkpointEvery?: number;
   out: string;
@@ -48,7 +49,8 @@ export function trainClassifierCommand(): Command {
     .option('--grad-clip <g>', 'clip the global gradient norm (≤ 0 disables)', floatArg('--grad-clip'), 1)
     .option('--ema <rate>', 'EMA rate of the weights the checkpoint uses', floatArg('--ema', 0), 0.999)
     .option('--channels <nf>', 'width (a multiple of 4)', intArg('--channels', 4), 32)
-    .option('--blocks <n>', 'residual blocks', intArg('--blocks', 0), 2)
+    .option('--blocks <n>', 'residual blocks per level', intArg('--blocks', 0), 2)
+    .option('--ch-mult <list>', 'width multipliers per level, halving the resolution between levels (e.g. 1,2,4)', intListArg('--ch-mult', 1), [1])
     .addOption(new Option('--embedding <kind>', 'time embedding').choices([...EMBEDDINGS]).default('fourier'))
     .option('--checkpoint-every <n>', 'also checkpoint every n steps', intArg('--checkpoint-every', 1))
     .requiredOption('--out <ckpt.safetensors>', 'checkpoint (weights + a .json sidecar beside it)')
@@ -101,7 +103,7 @@ async function run(o: TrainClassifierFlags): Promise<void> {
   const r = await trainClassifier({
     data,
     sde,
-    arch: { shape: data.shape, channels: o.channels, blocks: o.blocks, embedding: o.embedding },
+    arch: { shape: data.shape, channels: o.channels, blocks: o.blocks, chMult: o.chMult, embedding: o.embedding },
     steps: o.steps,
     batchSize: o.batchSize,
     lr: o.lr,

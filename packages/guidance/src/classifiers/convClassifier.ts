@@ -6,10 +6,17 @@
  *   e    = Linear(SiLU(Linear(emb(t))))                    emb: Gaussian Fourier features of
  *                                                           log std(t) ('fourier') or the DDPM
  *                                                           sinusoidal embedding of 999·t ('positional')
- *   h    = Conv3×3(c_in x)                                 (width nf)
- *   repeat `blocks` times:                                 residual block
- *     h ← h + Conv3×3(SiLU(GN(Conv3×3(SiLU(GN(h))) + Dense_b(e))))
+ *   h    = Conv3×3(c_in x)                                 (width nf·chMult[0])
+ *   for each level ℓ (resolution H/2^ℓ, width nf·chMult[ℓ]):
+ *     if ℓ > 0: h ← Conv3×3(AvgPool2×2(h))                 (down-sampling; `down{ℓ}`)
+ *     repeat `blocks` times:                               residual block
+ *       h ← h + Conv3×3(SiLU(GN(Conv3×3(SiLU(GN(h))) + Dense_b(e))))
  *   logits = Linear(mean_{H,W} SiLU(GN(h)))                [B, K]
+ *
+ * One level (chMult [1], the default) sees an 11×11 neighbourhood with 2 blocks, so at high noise
+ * it must decide a global shape from pooled local evidence; more levels (the encoder half of a
+ * U-Net, as Dhariwal & Nichol's classifier) see the whole image. Blocks are numbered across levels
+ * (`block0` … `block{L·blocks−1}`), so one-level checkpoints keep their names.
  *   log q(k | x, t) = log_softmax(logits)
  *
  * GroupNorm: G = min(nf/4, 32) groups, eps 1e-6. Weights are tf.Variables keyed by name (the
@@ -29,8 +36,10 @@ export interface ConvClassifierArch {
   numClasses: number;
   /** Width nf (default 32; a multiple of 4). */
   channels?: number;
-  /** Residual blocks (default 2). */
+  /** Residual blocks per level (default 2). */
   blocks?: number;
+  /** Width multipliers per resolution level, halving the resolution between levels (default [1]). */
+  chMult?: number[];
   embedding?: EmbeddingKind;
   /** Embedding size (default 2·nf, even). */
   embedDim?: number;
@@ -48,11 +57,19 @@ export function resolveArch(a: ConvClassifierArch): ResolvedArch {
   if (!Number.isInteger(channels) || channels < 4 || channels % 4 !== 0) throw new ScoresdeError(`${who}: channels must be a positive multiple of 4, got ${channels}`);
   const blocks = a.blocks ?? 2;
   if (!Number.isInteger(blocks) || blocks < 0) throw new ScoresdeError(`${who}: blocks must be a non-negative integer, got ${blocks}`);
+  const chMult = a.chMult ?? [1];
+  if (!Array.isArray(chMult) || chMult.length === 0 || !chMult.every((m) => Number.isInteger(m) && m > 0)) {
+    throw new ScoresdeError(`${who}: chMult must be a non-empty list of positive integers, got ${JSON.stringify(a.chMult)}`);
+  }
+  const down = 2 ** (chMult.length - 1);
+  if (a.shape[0]! % down !== 0 || a.shape[1]! % down !== 0) {
+    throw new ScoresdeError(`${who}: ${chMult.length} levels halve the image ${chMult.length - 1} times, so H and W must be multiples of ${down}, got ${a.shape[0]}×${a.shape[1]}`);
+  }
   const embedding = a.embedding ?? 'fourier';
   if (!(EMBEDDINGS as readonly string[]).includes(embedding)) throw new ScoresdeError(`${who}: embedding must be one of ${EMBEDDINGS.join(', ')}, got '${embedding}'`);
   const embedDim = a.embedDim ?? 2 * channels;
   if (!Number.isInteger(embedDim) || embedDim < 2 || embedDim % 2 !== 0) throw new ScoresdeError(`${who}: embedDim must be an even positive integer, got ${embedDim}`);
-  return { shape: [...a.shape], numClasses: a.numClasses, channels, blocks, embedding, embedDim };
+  return { shape: [...a.shape], numClasses: a.numClasses, channels, blocks, chMult: [...chMult], embedding, embedDim };
 }
 
 interface ParamDecl {
@@ -90,16 +107,21 @@ export class ConvClassifier implements Classifier {
     if (this.arch.embedding === 'fourier') this.decls.set('temb.fourier.W', { shape: [E / 2], init: 'fourier', trainable: false });
     dense('temb.dense0', E, E);
     dense('temb.dense1', E, E);
-    conv('conv_in', C, nf);
-    for (let b = 0; b < blocks; b++) {
-      gn(`block${b}.norm0`, nf);
-      conv(`block${b}.conv0`, nf, nf);
-      dense(`block${b}.temb`, E, nf);
-      gn(`block${b}.norm1`, nf);
-      conv(`block${b}.conv1`, nf, nf);
-    }
-    gn('head.norm', nf);
-    dense('head.dense', nf, K);
+    const widths = this.arch.chMult.map((m) => m * nf);
+    conv('conv_in', C, widths[0]!);
+    let n = 0;
+    widths.forEach((w, level) => {
+      if (level > 0) conv(`down${level}`, widths[level - 1]!, w);
+      for (let b = 0; b < blocks; b++, n++) {
+        gn(`block${n}.norm0`, w);
+        conv(`block${n}.conv0`, w, w);
+        dense(`block${n}.temb`, E, w);
+        gn(`block${n}.norm1`, w);
+        conv(`block${n}.conv1`, w, w);
+      }
+    });
+    gn('head.norm', widths[widths.length - 1]!);
+    dense('head.dense', widths[widths.length - 1]!, K);
     this.initialize(new Rng(seed));
   }
 
@@ -200,11 +222,15 @@ export class ConvClassifier implements Classifier {
       }
       const e = this.dense(silu(this.dense(emb, 'temb.dense0')), 'temb.dense1');
       let h = this.conv(tf.mul(x, tf.tensor4d(cin, [B, 1, 1, 1])), 'conv_in');
-      for (let b = 0; b < this.arch.blocks; b++) {
-        let r = this.conv(silu(this.groupNorm(h, `block${b}.norm0`)), `block${b}.conv0`);
-        r = tf.add(r, tf.reshape(this.dense(silu(e), `block${b}.temb`), [B, 1, 1, -1]));
-        r = this.conv(silu(this.groupNorm(r, `block${b}.norm1`)), `block${b}.conv1`);
-        h = tf.add(h, r);
+      let n = 0;
+      for (let level = 0; level < this.arch.chMult.length; level++) {
+        if (level > 0) h = this.conv(tf.avgPool(h as tf.Tensor4D, 2, 2, 'valid'), `down${level}`);
+        for (let b = 0; b < this.arch.blocks; b++, n++) {
+          let r = this.conv(silu(this.groupNorm(h, `block${n}.norm0`)), `block${n}.conv0`);
+          r = tf.add(r, tf.reshape(this.dense(silu(e), `block${n}.temb`), [B, 1, 1, -1]));
+          r = this.conv(silu(this.groupNorm(r, `block${n}.norm1`)), `block${n}.conv1`);
+          h = tf.add(h, r);
+        }
       }
       const pooled = tf.mean(silu(this.groupNorm(h, 'head.norm')), [1, 2]);
       return this.dense(pooled, 'head.dense');
