@@ -18,8 +18,14 @@ of the phase-encoding lines (timing does not depend on which). The network is be
 with random weights, fp32, under torch.no_grad(). Per-step time = (time of 4 steps − time of 2 steps)
 / 2 (fixed costs cancel), median over repetitions after one warm-up of each, as the recon suite.
 
-Output: {"torch": version, "cases": [{"name", "device", "threads", "step_ms", "step_cpu_ms",
-          "net_fwd_ms", "fft_ms"}]} (cpu_ms null on cuda; fft_ms: one project() alone).
+With "verify": DIR (DIR/{x, truth, mask, out}.npy, [H, W] float32: `out` is the project's own
+projection of x at t = 0 for y = Λ ⊙ F truth), the script applies its projection to the same
+inputs and reports max|ours − out| and max|out| under "verify", so the timed operator is the
+project's operator.
+
+Output: {"torch": version, "verify": {"max_abs_diff", "max_abs_ref"} | null, "cases": [{"name",
+          "device", "threads", "step_ms", "step_cpu_ms", "net_fwd_ms", "fft_ms"}]} (cpu_ms null on
+          cuda; fft_ms: one project() alone).
 """
 import json
 import math
@@ -28,6 +34,7 @@ import statistics
 import sys
 import time
 
+import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -107,10 +114,19 @@ def timed(fn, sync, min_seconds, min_reps=3, max_reps=30):
     return statistics.median(wall) * 1000, statistics.median(cpu) * 1000
 
 
+def verify(d):
+    load = lambda name: torch.from_numpy(np.load(os.path.join(d, f'{name}.npy')).astype(np.float32))  # noqa: E731
+    x, truth, mask, ref = load('x'), load('truth'), load('mask'), load('out')
+    y = mask * fft2c(truth.to(torch.complex64))
+    got = ifft2c(mask * y + (1 - mask) * fft2c(x.to(torch.complex64))).real
+    return {'max_abs_diff': float((got - ref).abs().max()), 'max_abs_ref': float(ref.abs().max())}
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit('usage: recon.py SPEC.json')
     spec = json.load(open(sys.argv[1]))
+    checked = verify(spec['verify']) if spec.get('verify') else None
     devices = spec.get('devices', ['cpu'])
     if 'cuda' in devices and not torch.cuda.is_available():
         print('torch: no CUDA device; cuda rows skipped', file=sys.stderr)
@@ -133,7 +149,7 @@ def main():
             rows.append({'name': 'MRI 8× 256² PC', 'device': device, 'threads': n, 'step_ms': max((w4 - w2) / 2, 1e-6),
                          'step_cpu_ms': max((c4 - c2) / 2, 1e-6) if cpu else None, 'net_fwd_ms': fwd, 'fft_ms': fft})
         print(f'torch: recon on {device} done', file=sys.stderr)
-    json.dump({'torch': torch.__version__, 'cases': rows}, sys.stdout)
+    json.dump({'torch': torch.__version__, 'verify': checked, 'cases': rows}, sys.stdout)
     sys.stdout.write('\n')
 
 

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Rng, buildTrainConfig, initBackend, initNetwork, saveScoreModelFolder, tf, writeNpy } from '@scoresde/core';
+import { Rng, buildTrainConfig, createRegistries, initBackend, initNetwork, networkConfigToJson, saveScoreModelFolder, tf, writeNpy } from '@scoresde/core';
+import { registerMri } from '@scoresde/forward-operators';
+import { ProjectionTerm } from '@scoresde/guidance';
 import { compareRow, findTorch, formatTable, runBench, sourceRoot } from '../src/commands/bench.js';
 
 const dirs: string[] = [];
@@ -117,5 +119,38 @@ describe('bench runner', () => {
     expect(c.verify.max_abs_ref).toBeCloseTo(maxRef, 3);
     expect(maxRef).toBeGreaterThan(1e-2); // perturbed weights: a live network, not zeros
     expect(c.verify.max_abs_diff).toBeLessThan(1e-4 * c.verify.max_abs_ref);
+  }, 60_000);
+
+  it.skipIf(!torchPython)('with torch: bench/torch/recon.py projects exactly as our MRI projection and times a PC step', async () => {
+    await initBackend('cpu');
+    const registries = createRegistries();
+    registerMri(registries.operators);
+    const n = 16;
+    const op = await registries.operators.create('mri', { acceleration: 4, mask: 'random' }, { inputShape: [n, n, 1], cwd: process.cwd(), registries });
+    const rng = new Rng(4);
+    const truth = rng.normalTensor([1, n, n, 1]);
+    const x = rng.normalTensor([1, n, n, 1]);
+    const term = new ProjectionTerm({ operator: op, y: op.forward(truth), lambda: 1 });
+    const out = term.finalize(x);
+    const mask = tf.tidy(() => tf.slice(op.decomposition!.mask(), [0, 0, 0, 0], [1, n, n, 1]));
+    const dir = tmp();
+    for (const [name, t] of [['x', x], ['truth', truth], ['mask', mask], ['out', out]] as const) {
+      await writeNpy(join(dir, `${name}.npy`), { data: (await t.data()) as Float32Array, shape: [n, n] });
+    }
+    const ones = Array.from((await mask.data()) as Float32Array).filter((v) => v === 1).length;
+    expect(ones).toBeGreaterThan(0);
+    expect(ones).toBeLessThan(n * n);
+    tf.dispose([truth, x, out, mask]);
+    const config = networkConfigToJson(buildTrainConfig({ model: 'ncsnpp-tiny', sde: 've', imageSize: 8, numChannels: 1 }));
+    writeFileSync(join(dir, 'spec.json'), JSON.stringify({ threads: [1], min_seconds: 0, config, verify: dir }));
+    const r = spawnSync('/usr/bin/python3', [join(sourceRoot(), 'bench', 'torch', 'recon.py'), join(dir, 'spec.json')], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout) as { verify: { max_abs_diff: number; max_abs_ref: number }; cases: { threads: number; step_ms: number; net_fwd_ms: number }[] };
+    expect(res.verify.max_abs_ref).toBeGreaterThan(0.5);
+    expect(res.verify.max_abs_diff).toBeLessThan(1e-5 * res.verify.max_abs_ref);
+    expect(res.cases).toHaveLength(1);
+    expect(res.cases[0]).toMatchObject({ threads: 1 });
+    expect(res.cases[0]!.step_ms).toBeGreaterThan(0);
+    expect(res.cases[0]!.net_fwd_ms).toBeGreaterThan(0);
   }, 60_000);
 });
