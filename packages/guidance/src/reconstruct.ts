@@ -7,9 +7,10 @@
  * step at t = 0. With the ODE sampler, terms' `project` steps are applied after every accepted
  * step when `project` is true, which is the default when some term has `project` but no `grad`.
  *
- * Memory: where the backend can tell what it can give (wasm; webgpu with SCORESDE_GPU_MEMORY_MB),
- * one score evaluation is measured at batches 1 and 2 first; a batch whose score evaluation alone
- * would not fit is refused before sampling, and an out-of-memory failure during sampling becomes
+ * Memory: where the backend can tell what it can give (wasm; webgpu: its per-buffer limit, and the
+ * total with SCORESDE_GPU_MEMORY_MB), one score evaluation is measured at batches 1 and 2 first; a
+ * batch whose score evaluation alone (or its largest tensor, in one buffer) would not fit is
+ * refused before sampling, and an out-of-memory failure during sampling becomes
  * one line naming the batch that would fit (packages/core/src/engine/memory.ts).
  */
 import {
@@ -72,7 +73,7 @@ export async function reconstruct(o: ReconstructOptions): Promise<ReconstructRes
   const budget = memoryBudget();
   const memory = budget && Math.min(bs, K) > 1 ? await measureScoreMemory(o.model) : undefined;
   const backend = tf.getBackend();
-  if (memory && budget && fittingBatch(memory, budget.bytes, 1) < Math.min(bs, K)) {
+  if (memory && budget && fittingBatch(memory, budget, 1) < Math.min(bs, K)) {
     throw new ScoresdeError(outOfMemoryMessage('sampling', Math.min(bs, K), backend, memory, budget, true));
   }
   let n = 0;

@@ -57,7 +57,7 @@ export class SeriesReconstructor {
     const budget = memoryBudget();
     if (budget && task.batch_size * task.samples > 1) {
       const m = await measureScoreMemory(model);
-      const rows = fittingBatch(m, budget.bytes);
+      const rows = fittingBatch(m, budget);
       const fit = Math.max(1, Math.floor(rows / task.samples));
       if (fit < task.batch_size) {
         slicesPerCall = fit;

@@ -6,7 +6,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   NetworkScoreModel, Rng, VESDE, WASM_HEAP_MAX_BYTES, buildTrainConfig, fittingBatch, initBackend, initNetwork, isOutOfMemory,
-  measureScoreMemory, memoryBudget, outOfMemoryMessage, peakExtraBytes, tf,
+  measureScoreMemory, memoryBudget, outOfMemoryMessage, peakExtraBytes, tf, type ScoreModel, type Tensor,
 } from '../../src/index.js';
 
 beforeAll(async () => {
@@ -16,6 +16,14 @@ beforeAll(async () => {
 afterEach(() => {
   delete process.env['SCORESDE_GPU_MEMORY_MB'];
 });
+
+/** A score model whose largest tensor is a [B, 8, 8, k] tile of x (k·256 bytes a sample). */
+function tileModel(k: number): ScoreModel {
+  return {
+    name: 'tile', sampleShape: [8, 8, 1], sde: new VESDE(),
+    score: (x: Tensor) => tf.tidy(() => tf.mean(tf.tile(x, [1, 1, 1, k]), 3, true)),
+  } as unknown as ScoreModel;
+}
 
 describe('batch memory', () => {
   it('per-sample bytes measured at batches 1 and 2 predict the peak at batch 6 (real NCSN++)', async () => {
@@ -33,6 +41,25 @@ describe('batch memory', () => {
     const predicted = m.fixedBytes + 6 * m.perSampleBytes;
     expect(Math.abs(predicted - peak6) / peak6).toBeLessThan(0.05);
     net.dispose?.();
+  });
+
+  it('the largest tensor of a score evaluation, fixed + per sample, is measured exactly', async () => {
+    // score = mean over a [B, 8, 8, 1000] tile of x: the tile is the largest tensor, 8·8·1000·4 bytes a sample
+    const model = tileModel(1000);
+    const m = await measureScoreMemory(model, [1, 3]);
+    expect(m.largestPerSampleBytes).toBe(8 * 8 * 1000 * 4);
+    expect(m.largestFixedBytes).toBe(0);
+  });
+
+  it('fittingBatch with a per-buffer limit: the largest tensor bounds the batch, with or without a total', () => {
+    const m = { fixedBytes: 100, perSampleBytes: 50, largestFixedBytes: 0, largestPerSampleBytes: 30 };
+    expect(fittingBatch(m, { bytes: Infinity, maxBufferBytes: 100, source: 'b' })).toBe(3);
+    expect(fittingBatch(m, { bytes: 1100, maxBufferBytes: 1e9, source: 'b' }, 1)).toBe(20);
+    expect(fittingBatch(m, { bytes: 1100, maxBufferBytes: 100, source: 'b' }, 1)).toBe(3);
+    expect(fittingBatch(m, { bytes: Infinity, source: 'none' })).toBe(Infinity);
+    expect(fittingBatch({ fixedBytes: 0, perSampleBytes: 50 }, { bytes: Infinity, maxBufferBytes: 100, source: 'b' })).toBe(Infinity);
+    const line = outOfMemoryMessage('sampling', 8, 'webgpu', { ...m, largestPerSampleBytes: 40 * 2 ** 20 }, { bytes: Infinity, maxBufferBytes: 128 * 2 ** 20, source: 'a WebGPU buffer holds at most 128 MiB' });
+    expect(line).toBe('sampling: out of memory on the webgpu backend at a batch of 8; one score evaluation takes 0.0 MiB + 0.0 MiB per sample, its largest tensor 40 MiB per sample, and a WebGPU buffer holds at most 128 MiB: a batch of 3 would fit');
   });
 
   it('budgets: wasm is its 4 GiB heap less what is held; webgpu only with SCORESDE_GPU_MEMORY_MB; cpu none', () => {
