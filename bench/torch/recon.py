@@ -30,15 +30,14 @@ Output: {"torch": version, "verify": {"max_abs_diff", "max_abs_ref"} | null, "ca
 import json
 import math
 import os
-import statistics
 import sys
-import time
 
 import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ncsnpp import NCSNpp  # noqa: E402
+from scorenet import timed  # noqa: E402
 
 
 def fft2c(x):
@@ -100,20 +99,6 @@ class Recon:
         return x
 
 
-def timed(fn, sync, min_seconds, min_reps=3, max_reps=30):
-    fn()
-    sync()
-    wall, cpu = [], []
-    start = time.perf_counter()
-    while len(wall) < min_reps or (time.perf_counter() - start < min_seconds and len(wall) < max_reps):
-        c0, t0 = time.process_time(), time.perf_counter()
-        fn()
-        sync()
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    return statistics.median(wall) * 1000, statistics.median(cpu) * 1000
-
-
 def verify(d):
     load = lambda name: torch.from_numpy(np.load(os.path.join(d, f'{name}.npy')).astype(np.float32))  # noqa: E731
     x, truth, mask, ref = load('x'), load('truth'), load('mask'), load('out')
@@ -135,16 +120,16 @@ def main():
     rows = []
     for device in devices:
         r = Recon(spec, device)
-        sync = torch.cuda.synchronize if device == 'cuda' else (lambda: None)
+        sync = torch.cuda.synchronize if device == 'cuda' else None
         for n in (spec.get('threads', [1, 2]) if device == 'cpu' else [None]):
             if n is not None:
                 torch.set_num_threads(n)
-            w2, c2 = timed(lambda: r.run(2), sync, min_s)
-            w4, c4 = timed(lambda: r.run(4), sync, min_s)
+            w2, c2 = timed(lambda: r.run(2), min_s, sync=sync)
+            w4, c4 = timed(lambda: r.run(4), min_s, sync=sync)
             x = r.noise()
             with torch.no_grad():
-                fwd, _ = timed(lambda: r.score(x, 1.0), sync, min_s)
-            fft, _ = timed(lambda: r.project(x, 0.5), sync, min_s)
+                fwd, _ = timed(lambda: r.score(x, 1.0), min_s, sync=sync)
+            fft, _ = timed(lambda: r.project(x, 0.5), min_s, sync=sync)
             cpu = device == 'cpu'
             rows.append({'name': 'MRI 8× 256² PC', 'device': device, 'threads': n, 'step_ms': max((w4 - w2) / 2, 1e-6),
                          'step_cpu_ms': max((c4 - c2) / 2, 1e-6) if cpu else None, 'net_fwd_ms': fwd, 'fft_ms': fft})
