@@ -101,9 +101,10 @@ export function memoryBudget(backend: string = tf.getBackend()): MemoryBudget | 
   return undefined;
 }
 
-/** The active webgpu device's per-buffer limit: min(maxBufferSize, maxStorageBufferBindingSize). */
+/** The webgpu device's per-buffer limit, min(maxBufferSize, maxStorageBufferBindingSize), once it runs. */
 function webgpuMaxBufferBytes(): number | undefined {
-  const limits = (tf.backend() as unknown as { device?: { limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number } } }).device?.limits;
+  const backend = tf.findBackend('webgpu') as unknown as { device?: { limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number } } } | null | undefined;
+  const limits = backend?.device?.limits;
   const values = [limits?.maxBufferSize, limits?.maxStorageBufferBindingSize].filter((v): v is number => typeof v === 'number' && v > 0);
   return values.length ? Math.min(...values) : undefined;
 }
