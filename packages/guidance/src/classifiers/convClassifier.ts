@@ -12,12 +12,12 @@
  *     repeat `blocks` times:                               residual block
  *       h ← h + Conv3×3(SiLU(GN(Conv3×3(SiLU(GN(h))) + Dense_b(e))))
  *   logits = Linear(mean_{H,W} SiLU(GN(h)))                [B, K]
+ *   log q(k | x, t) = log_softmax(logits)
  *
  * One level (chMult [1], the default) sees an 11×11 neighbourhood with 2 blocks, so at high noise
  * it must decide a global shape from pooled local evidence; more levels (the encoder half of a
  * U-Net, as Dhariwal & Nichol's classifier) see the whole image. Blocks are numbered across levels
  * (`block0` … `block{L·blocks−1}`), so one-level checkpoints keep their names.
- *   log q(k | x, t) = log_softmax(logits)
  *
  * GroupNorm: G = min(nf/4, 32) groups, eps 1e-6. Weights are tf.Variables keyed by name (the
  * checkpoint names); conv weights HWIO. Everything is differentiable (guidance takes ∇ₓ).
