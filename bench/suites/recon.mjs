@@ -25,11 +25,12 @@ export async function run(ctx) {
   const cfg = core.buildTrainConfig({ model: c.model, sde: c.sde, imageSize: c.size, numChannels: c.channels });
   const gpu = ctx.backends.some((b) => ['webgpu', 'tensorflow'].includes(b));
   const devices = gpu ? ['cpu', 'cuda'] : ['cpu'];
+  const config = core.networkConfigToJson(cfg);
   const torch = await ctx.torch('scorenet.py', {
     threads: [1, 2], min_seconds: 1.0, devices,
-    cases: [{ name: c.name, config: core.networkConfigToJson(cfg), batch: 1, backward: false }],
+    cases: [{ name: c.name, config, batch: 1, backward: false }],
   });
-  const torchRecon = await ctx.torch('recon.py', { threads: [1, 2], min_seconds: 1.0, devices, config: core.networkConfigToJson(cfg), acceleration: 8, snr: 0.16 });
+  const torchRecon = await ctx.torch('recon.py', { threads: [1, 2], min_seconds: 1.0, devices, config, acceleration: 8, snr: 0.16 });
   const rows = [];
   for (const backend of ctx.backends) {
     try {
